@@ -1,0 +1,90 @@
+"""Every read of cases, scoped to the actor. Query shape (joins, prefetches) is decided here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from common.exceptions import NotFound
+from complaints.models import CaseEvent, ComplaintCase, Deadline
+
+# Other apps (contingency) register functions that give the case ids a user sees through them,
+# so that this app never imports theirs.
+_extra_visibility: list[Callable[[object], Q]] = []
+
+
+def register_case_visibility(provider: Callable[[object], Q]) -> None:
+    """Let another app widen what a user sees: `provider(user)` returns a Q on ComplaintCase."""
+    _extra_visibility.append(provider)
+
+
+def case_visible_q(user) -> Q:
+    """The rows `complaints.view_case` allows, as a filter (mirrors complaints.rules)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser or user.has_role(Role.AUDITOR):
+        return Q()
+    q = Q(pk__in=[])
+    if user.has_role(Role.AGENT, Role.SUPERVISOR):
+        q |= Q(team_id__in=user.team_ids)
+    if user.has_role(Role.API_CLIENT):
+        q |= Q(created_by_id=user.pk)
+    if user.has_role(Role.EMERGENCY_LEAD, Role.EMERGENCY_MEMBER):
+        for provider in _extra_visibility:
+            q |= provider(user)
+    return q
+
+
+def case_in_user_activations(*, user, case) -> bool:
+    if not _extra_visibility:
+        return False
+    q = Q(pk__in=[])
+    for provider in _extra_visibility:
+        q |= provider(user)
+    return ComplaintCase.objects.filter(q, pk=case.pk).exists()
+
+
+def case_base_queryset() -> QuerySet[ComplaintCase]:
+    return ComplaintCase.objects.select_related("category", "team", "assignee").prefetch_related(
+        Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at", "id"))
+    )
+
+
+def case_list_for(*, actor) -> QuerySet[ComplaintCase]:
+    """Cases the actor may see, newest received first, with what a list row shows."""
+    return case_base_queryset().filter(case_visible_q(actor))
+
+
+def case_get_visible(*, actor, case_id, for_update: bool = False) -> ComplaintCase:
+    """One case the actor may see, or NotFound (also for cases that exist but are not theirs)."""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("No such case.")) from None
+    qs = ComplaintCase.objects.select_related("category", "team", "assignee")
+    if for_update:
+        qs = ComplaintCase.objects.select_for_update(of=("self",)).select_related("category", "team")
+    case = qs.filter(pk=case_id).first()
+    if case is None or not actor.has_perm("complaints.view_case", case):
+        raise NotFound(_("No such case."))
+    return case
+
+
+def case_get_for(*, actor, case_id) -> ComplaintCase:
+    """A case with its deadlines prefetched, for detail views."""
+    case = case_get_visible(actor=actor, case_id=case_id)
+    return case_base_queryset().get(pk=case.pk)
+
+
+def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
+    """The case's timeline, oldest first."""
+    case = case_get_visible(actor=actor, case_id=case_id)
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+
+
+def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
+    """Names of transitions the user may fire now (state, guards and permission)."""
+    return [t.name for t in case.get_available_user_state_transitions(user)]

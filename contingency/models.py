@@ -1,0 +1,1 @@
+"""Emergency group, playbooks and activations arrive with the contingency issue."""
