@@ -118,6 +118,9 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     is_breached = models.BooleanField(_("breached"), default=False)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    # The SLA policy's terms when the case was created: a policy applies to cases created after
+    # it is saved, so later stage deadlines use this copy (complaints.sla.case_sla_terms).
+    sla_terms = models.JSONField(_("SLA terms"), default=dict, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     verification_finding = models.CharField(
