@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "common.middleware.InterfaceLanguageMiddleware",  # zh-hans unless the switcher says otherwise
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,10 +154,28 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("max_retries", 1)
 CELERY_TASK_PUBLISH_RETRY = False
 ESCALATION_SWEEP_INTERVAL = env.float("ESCALATION_SWEEP_INTERVAL", default=5.0)
+# Test hook only: seconds the sweep holds its batch open, to kill a worker mid-escalation.
+ESCALATION_TEST_PAUSE = env.float("ESCALATION_TEST_PAUSE", default=0.0)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+# django_celery_beat stores whole seconds; a sweep still queued when the next is due is dropped.
+CELERY_BEAT_SCHEDULE["complaints-sweep-deadlines"] = {
+    "task": "complaints.sweep_deadlines",
+    "schedule": timedelta(seconds=max(1, round(ESCALATION_SWEEP_INTERVAL))),
+    "options": {"expire_seconds": max(1, round(ESCALATION_SWEEP_INTERVAL))},
+}
+CELERY_BEAT_SCHEDULE["notifications-deliver-pending"] = {
+    "task": "notifications.deliver_pending",
+    "schedule": timedelta(seconds=30),
+}
 
 WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_MAX_ATTEMPTS = 8
+# Seconds before the first retry of a failed webhook delivery; each retry doubles it (capped).
+WEBHOOK_RETRY_BASE = env.float("WEBHOOK_RETRY_BASE", default=15.0)
+WEBHOOK_RETRY_MAX_DELAY = env.float("WEBHOOK_RETRY_MAX_DELAY", default=3600.0)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["webhooks-retry-pending"] = {"task": "webhooks.retry_pending", "schedule": 60.0}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -174,13 +192,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "common.api.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Per person, per integrating system (API-client accounts) and per address; 429 + Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "common.api.UserThrottle",
+        "common.api.ClientThrottle",
+        "common.api.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("THROTTLE_USER_RATE", default="6000/min"),
+        "client": env("THROTTLE_CLIENT_RATE", default="30000/min"),
         "anon": env("THROTTLE_ANON_RATE", default="60/min"),
+        "auth": env("THROTTLE_AUTH_RATE", default="30/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -193,6 +220,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per choice set, whichever serializer field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "complaints.choices.CaseState",
+        "SeverityEnum": "complaints.choices.Severity",
+        "ChannelEnum": "complaints.choices.Channel",
+        "CollectionChannelEnum": "complaints.choices.CollectionChannel",
+        "RiskFlagEnum": "complaints.choices.RiskFlag",
+        "FindingEnum": "complaints.choices.Finding",
+        "ActionTypeEnum": "complaints.choices.ActionType",
+        "EventKindEnum": "complaints.choices.EventKind",
+        "DirectionEnum": "complaints.choices.Direction",
+        "OutcomeEnum": "complaints.choices.Outcome",
+        "DeadlineKindEnum": "complaints.choices.DeadlineKind",
+        "DeadlineStateEnum": "complaints.choices.DeadlineState",
+    },
 }
 
 LOGGING = {
