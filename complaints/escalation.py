@@ -1,0 +1,342 @@
+"""The escalation sweep: fires the SLA ladder on deadlines that fall due.
+
+Ladder per deadline: warn the assignee at `warn_at`, escalate to the team's supervisors at
+`due_at` (breach), to the emergency group (users in the emergency roles) `emergency_after`
+later — at once for critical cases.
+
+How it stays correct with many workers, retries and crashes:
+- A batch claims due rows with SELECT … FOR UPDATE SKIP LOCKED and commits per batch, so two
+  sweeps never take the same row, and a killed worker's uncommitted batch rolls back and stays
+  due for the next sweep.
+- Each step is an `EscalationStep` row; its unique (deadline, level) constraint is the final
+  guard. Steps are inserted with ON CONFLICT DO NOTHING RETURNING, and only the rows actually
+  inserted get a timeline entry, notifications and the `case_escalated` signal.
+- The sweep costs what is due, not what is open: the claim reads the partial index
+  `deadline_due_sweep` on `next_check_at`, and each batch does a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from complaints import signals
+from complaints.choices import OPEN_STATES, DeadlineKind, DeadlineState, EventKind, Severity
+from complaints.models import CaseEvent, ComplaintCase, Deadline, EscalationStep, SlaPolicy
+from notifications.models import Channel
+from notifications.services import Message, notify_bulk
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+Level = EscalationStep.Level
+
+BATCH_SIZE = 500
+# A sweep stops claiming new batches after this; the next beat run carries on.
+TIME_BUDGET_SECONDS = 60.0
+
+EVENT_KIND = {
+    Level.WARN: EventKind.DEADLINE_WARNING,
+    Level.SUPERVISOR: EventKind.DEADLINE_BREACH,
+    Level.EMERGENCY: EventKind.ESCALATION,
+}
+CHANNELS = {
+    Level.WARN: (Channel.INAPP, Channel.EMAIL),
+    Level.SUPERVISOR: (Channel.INAPP, Channel.EMAIL),
+    Level.EMERGENCY: (Channel.INAPP, Channel.EMAIL, Channel.SMS),
+}
+DEFAULT_EMERGENCY_AFTER: timedelta = SlaPolicy._meta.get_field("emergency_after").default
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    fired: int = 0
+    batches: int = 0
+
+
+@dataclass(frozen=True)
+class FiredStep:
+    deadline: Deadline
+    level: int
+
+
+def deadlines_sweep(
+    *, now: datetime | None = None, batch_size: int = BATCH_SIZE, time_budget: float = TIME_BUDGET_SECONDS
+) -> SweepResult:
+    """Escalate every deadline that is due, batch by batch, until none is left or the budget is spent.
+
+    Safe to run in parallel and to repeat: each step fires once per deadline and level.
+    Side effects per fired step: an `EscalationStep` row, a timeline entry, the deadline's and
+    the case's escalation level and breach flag, notifications (sent after commit) and
+    `complaints.signals.case_escalated` (after commit).
+    """
+    started = time.monotonic()
+    result = SweepResult()
+    while True:
+        claimed, fired = _sweep_batch(now=now or timezone.now(), batch_size=batch_size)
+        result.claimed += claimed
+        result.fired += fired
+        result.batches += 1
+        if claimed < batch_size or time.monotonic() - started > time_budget:
+            break
+    if result.fired:
+        logger.info(
+            "escalation sweep fired steps",
+            extra={
+                "claimed": result.claimed,
+                "fired": result.fired,
+                "batches": result.batches,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
+    return result
+
+
+def _sweep_batch(*, now: datetime, batch_size: int) -> tuple[int, int]:
+    with transaction.atomic():
+        rows = list(
+            Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("case")
+            .only(
+                "id", "kind", "state", "due_at", "warn_at", "next_check_at", "breached", "escalation_level",
+                "case__id", "case__reference", "case__state", "case__severity", "case__category_id",
+                "case__team_id", "case__assignee_id", "case__sla_terms",
+            )
+            .filter(next_check_at__lte=now, state=DeadlineState.PENDING)
+            .order_by("next_check_at")[:batch_size]
+        )
+        if not rows:
+            return 0, 0
+        planned = _plan(rows, now)
+        fired = _insert_steps(planned, now)
+        Deadline.objects.bulk_update(rows, ["escalation_level", "breached", "next_check_at"])
+        if fired:
+            _update_cases(fired)
+            _record_timeline(fired)
+            _notify(fired)
+            transaction.on_commit(lambda: _send_signals(fired))
+        pause = getattr(settings, "ESCALATION_TEST_PAUSE", 0.0)
+        if pause:
+            # Test hook: hold the batch open so a test can kill the worker mid-escalation.
+            time.sleep(pause)
+    return len(rows), len(fired)
+
+
+def _plan(rows: list[Deadline], now: datetime) -> list[FiredStep]:
+    """Decide the levels due now for each claimed row and move the row to its next check."""
+    policies = _emergency_after_by_policy()
+    planned = []
+    for deadline in rows:
+        case = deadline.case
+        if case.state not in OPEN_STATES:
+            # A pending deadline on a finished case escalates nobody; stop looking at it.
+            deadline.next_check_at = None
+            continue
+        times = _level_times(deadline, _emergency_after(case, policies))
+        for level in Level.values:
+            if level > deadline.escalation_level and times[level] <= now:
+                planned.append(FiredStep(deadline, level))
+                deadline.escalation_level = level
+        deadline.breached = deadline.breached or deadline.escalation_level >= Level.SUPERVISOR
+        later = [times[level] for level in Level.values if level > deadline.escalation_level]
+        deadline.next_check_at = min(later) if later else None
+    return planned
+
+
+def _level_times(deadline: Deadline, emergency_after: timedelta) -> dict[int, datetime]:
+    critical = deadline.case.severity == Severity.CRITICAL
+    return {
+        Level.WARN: deadline.warn_at,
+        Level.SUPERVISOR: deadline.due_at,
+        Level.EMERGENCY: deadline.due_at if critical else deadline.due_at + emergency_after,
+    }
+
+
+def _emergency_after_by_policy() -> dict[tuple[int, str], timedelta]:
+    return {
+        (category_id, severity): after
+        for category_id, severity, after in SlaPolicy.objects.values_list(
+            "category_id", "severity", "emergency_after"
+        )
+    }
+
+
+def _emergency_after(case: ComplaintCase, policies: dict[tuple[int, str], timedelta]) -> timedelta:
+    """The case's frozen SLA terms first (a policy applies to cases created after it), else today's
+    policy for its category and severity, else the category's normal one, else the default."""
+    seconds = (case.sla_terms or {}).get("emergency_after")
+    if isinstance(seconds, int | float):
+        return timedelta(seconds=seconds)
+    return (
+        policies.get((case.category_id, case.severity))
+        or policies.get((case.category_id, Severity.NORMAL))
+        or DEFAULT_EMERGENCY_AFTER
+    )
+
+
+def _insert_steps(planned: list[FiredStep], now: datetime) -> list[FiredStep]:
+    """Insert the planned steps; returns those actually inserted (the constraint drops repeats)."""
+    if not planned:
+        return []
+    table = EscalationStep._meta.db_table
+    values = ", ".join(["(%s, %s, %s)"] * len(planned))
+    params: list = []
+    for step in planned:
+        params += [step.deadline.pk, step.level, now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (deadline_id, level, fired_at) VALUES {values} "
+            "ON CONFLICT (deadline_id, level) DO NOTHING RETURNING deadline_id, level",
+            params,
+        )
+        inserted = {(deadline_id, level) for deadline_id, level in cursor.fetchall()}
+    return [s for s in planned if (s.deadline.pk, s.level) in inserted]
+
+
+def _update_cases(fired: list[FiredStep]) -> None:
+    """Raise each case's escalation level and breach flag; conditional, so never lowered."""
+    top: dict[int, int] = {}
+    for step in fired:
+        top[step.deadline.case_id] = max(top.get(step.deadline.case_id, 0), step.level)
+    # Lock the cases in id order so that sweeps touching the same cases cannot deadlock.
+    list(
+        ComplaintCase.objects.select_for_update()
+        .filter(pk__in=list(top))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    by_level: dict[int, list[int]] = defaultdict(list)
+    for case_id, level in top.items():
+        by_level[level].append(case_id)
+    for level, case_ids in by_level.items():
+        ComplaintCase.objects.filter(pk__in=case_ids, escalation_level__lt=level).update(escalation_level=level)
+    breached = [case_id for case_id, level in top.items() if level >= Level.SUPERVISOR]
+    if breached:
+        ComplaintCase.objects.filter(pk__in=breached, is_breached=False).update(is_breached=True)
+
+
+def _deadline_label(deadline: Deadline) -> str:
+    return str(DeadlineKind(deadline.kind).label) if deadline.kind in DeadlineKind.values else deadline.kind
+
+
+def _due_text(deadline: Deadline) -> str:
+    return timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _summary(step: FiredStep) -> str:
+    params = {"kind": _deadline_label(step.deadline), "due": _due_text(step.deadline)}
+    if step.level == Level.WARN:
+        return _("%(kind)s deadline approaching (due %(due)s); the assignee was warned") % params
+    if step.level == Level.SUPERVISOR:
+        return _("%(kind)s deadline breached (due %(due)s); escalated to the supervisor") % params
+    return _("%(kind)s deadline breached (due %(due)s); escalated to the emergency group") % params
+
+
+def _title(step: FiredStep) -> str:
+    params = {"reference": step.deadline.case.reference or step.deadline.case_id,
+              "kind": _deadline_label(step.deadline)}
+    if step.level == Level.WARN:
+        return _("%(reference)s: %(kind)s deadline approaching") % params
+    if step.level == Level.SUPERVISOR:
+        return _("%(reference)s: %(kind)s deadline breached") % params
+    return _("%(reference)s: escalated to the emergency group") % params
+
+
+def _step_data(step: FiredStep) -> dict:
+    return {
+        "deadline_id": step.deadline.pk,
+        "deadline_kind": step.deadline.kind,
+        "level": step.level,
+        "due_at": step.deadline.due_at.isoformat(),
+    }
+
+
+def _record_timeline(fired: list[FiredStep]) -> None:
+    # One insert for the batch; these are the same rows `case_timeline_record` writes.
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case_id=step.deadline.case_id,
+                kind=EVENT_KIND[step.level],
+                summary=_summary(step)[:500],
+                data=_step_data(step),
+            )
+            for step in fired
+        ],
+        batch_size=1000,
+    )
+
+
+def _notify(fired: list[FiredStep]) -> None:
+    """Who hears of a step: warning → the assignee (the team's supervisors if none);
+    breach → the team's supervisors and the assignee; emergency → the emergency group and the
+    team's supervisors."""
+    team_ids = {step.deadline.case.team_id for step in fired}
+    supervisors: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in User.teams.through.objects.filter(
+        team_id__in=team_ids, user__is_active=True, user__groups__name=Role.SUPERVISOR
+    ).values_list("team_id", "user_id"):
+        supervisors[team_id].append(user_id)
+    emergency: list[int] = []
+    if any(step.level == Level.EMERGENCY for step in fired):
+        emergency = list(
+            User.objects.filter(
+                is_active=True, groups__name__in=[Role.EMERGENCY_LEAD, Role.EMERGENCY_MEMBER]
+            )
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    messages = []
+    for step in fired:
+        case = step.deadline.case
+        team_supervisors = supervisors.get(case.team_id, [])
+        assignee = [case.assignee_id] if case.assignee_id else []
+        if step.level == Level.WARN:
+            recipients = assignee or team_supervisors
+        elif step.level == Level.SUPERVISOR:
+            recipients = team_supervisors + assignee
+        else:
+            recipients = emergency + team_supervisors
+        if recipients:
+            messages.append(
+                Message(
+                    recipients=recipients,
+                    kind=EVENT_KIND[step.level],
+                    title=_title(step),
+                    body=_summary(step),
+                    case_id=case.pk,
+                    channels=CHANNELS[step.level],
+                    data=_step_data(step),
+                )
+            )
+    notify_bulk(messages)
+
+
+def _send_signals(fired: list[FiredStep]) -> None:
+    for step in fired:
+        for receiver, result in signals.case_escalated.send_robust(
+            sender=ComplaintCase,
+            case_id=step.deadline.case_id,
+            actor_id=None,
+            deadline_id=step.deadline.pk,
+            level=int(step.level),
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "case_escalated receiver failed",
+                    extra={"receiver": repr(receiver), "case_id": step.deadline.case_id},
+                    exc_info=result,
+                )
+
+
+__all__ = ["SweepResult", "deadlines_sweep"]

@@ -1,0 +1,21 @@
+"""Reads of notifications, always the actor's own (for the API and for pages)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from notifications.models import Notification
+
+
+def notification_list_for(*, actor, unread_only: bool = False) -> QuerySet[Notification]:
+    """The actor's notifications, newest first, with the case a row links to."""
+    qs = Notification.objects.filter(recipient=actor).select_related("case").order_by("-id")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def notification_unread_count_for(*, actor) -> int:
+    if not actor.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()

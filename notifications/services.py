@@ -1,0 +1,252 @@
+"""Every write of notifications: create (all channels), deliver, mark read.
+
+`notify()` runs inside the caller's transaction: the in-app rows and the delivery rows commit
+with the caller's change, and the outbound sending is enqueued after commit. The database rows
+are the truth: if the broker is down, the enqueue is logged and the catch-up task
+(`notifications.deliver_pending`) sends the pending deliveries later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import NotFound
+from notifications.backends import BACKENDS, get_backend
+from notifications.models import Channel, Delivery, DeliveryState, Notification
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+MAX_ATTEMPTS = 6
+DELIVERY_CHUNK = 200
+# A pending delivery whose enqueue was lost is picked up by the catch-up task after this.
+CATCH_UP_AFTER = timedelta(minutes=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff between delivery attempts: 30 s, 60 s, 120 s, ... capped at 1 h."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Publish `task` after the transaction commits; a broker error is logged, never raised.
+
+    The rows written in the transaction are the record; sweeps and catch-up tasks find them
+    again, so a lost message delays work instead of losing it or failing the request.
+    """
+
+    def publish() -> None:
+        try:
+            task.apply_async(args=args, kwargs=kwargs, retry=False)
+        except Exception:
+            logger.exception("could not enqueue task; it will be caught up", extra={"task": task.name})
+
+    transaction.on_commit(publish)
+
+
+@dataclass
+class Message:
+    """One notification to send to several users (see `notify_bulk`)."""
+
+    recipients: Iterable
+    kind: str
+    title: str
+    body: str = ""
+    case_id: int | None = None
+    channels: Sequence[str] = (Channel.INAPP,)
+    data: dict = field(default_factory=dict)
+    is_drill: bool = False
+
+
+def notify(
+    users: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    case=None,
+    channels: Sequence[str] = (Channel.INAPP,),
+    *,
+    data: dict | None = None,
+    is_drill: bool = False,
+) -> list[Notification]:
+    """Notify `users` (User objects or ids) in-app and through the outbound `channels`.
+
+    Call inside the caller's transaction. In-app is always included; a user without an e-mail
+    address or phone gets no delivery on that channel. Sending happens after commit, by Celery.
+    """
+    return notify_bulk(
+        [
+            Message(
+                recipients=users,
+                kind=kind,
+                title=title,
+                body=body,
+                case_id=getattr(case, "pk", case),
+                channels=channels,
+                data=data or {},
+                is_drill=is_drill,
+            )
+        ]
+    )
+
+
+def notify_bulk(messages: Sequence[Message]) -> list[Notification]:
+    """`notify()` for many messages at once: a constant number of queries for any batch size."""
+    unknown = {c for m in messages for c in m.channels} - set(BACKENDS)
+    if unknown:
+        raise ValueError(f"unknown notification channels: {sorted(unknown)}")
+    users = _load_users({_user_id(u) for m in messages for u in m.recipients})
+    notifications: list[Notification] = []
+    outbound: list[tuple[int, str]] = []  # (index in notifications, channel)
+    backends = {c: get_backend(c) for c in BACKENDS if c != Channel.INAPP}
+    for message in messages:
+        seen: set[int] = set()
+        for recipient in message.recipients:
+            user = users.get(_user_id(recipient))
+            if user is None or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            notifications.append(
+                Notification(
+                    recipient=user,
+                    kind=message.kind,
+                    title=str(message.title)[:200],
+                    body=str(message.body),
+                    case_id=message.case_id,
+                    data=message.data,
+                    is_drill=message.is_drill,
+                )
+            )
+            for channel in message.channels:
+                if channel != Channel.INAPP and backends[channel].address(user):
+                    outbound.append((len(notifications) - 1, channel))
+    Notification.objects.bulk_create(notifications, batch_size=1000)
+    if outbound:
+        catch_up_at = timezone.now() + CATCH_UP_AFTER
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(notification=notifications[i], channel=channel, next_attempt_at=catch_up_at)
+                for i, channel in outbound
+            ],
+            batch_size=1000,
+        )
+        _enqueue_deliveries([d.pk for d in deliveries])
+    return notifications
+
+
+def _user_id(user) -> int:
+    return user if isinstance(user, int) else user.pk
+
+
+def _load_users(ids: set[int]) -> dict[int, object]:
+    if not ids:
+        return {}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True).only("pk", "email", "phone")}
+
+
+def _enqueue_deliveries(delivery_ids: list[int]) -> None:
+    from notifications.tasks import deliver_notifications
+
+    for start in range(0, len(delivery_ids), DELIVERY_CHUNK):
+        enqueue_on_commit(deliver_notifications, delivery_ids[start : start + DELIVERY_CHUNK])
+
+
+def deliveries_send(*, delivery_ids: Sequence[int]) -> list[int]:
+    """Send the pending deliveries among `delivery_ids` that are due; returns the ids to retry.
+
+    Rows are locked while sent (SKIP LOCKED), so a duplicate task or the catch-up run never
+    sends the same row twice at once. A failure counts an attempt and sets the next attempt
+    time (backoff), when the catch-up task (`notifications.deliver_pending`, every 30 s)
+    enqueues it again; after MAX_ATTEMPTS the row is failed. Error messages are not stored (they may name
+    an address): only the exception class.
+    """
+    retry: list[int] = []
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("notification__recipient")
+            .filter(pk__in=delivery_ids, state=DeliveryState.PENDING)
+            .filter(Q(attempts=0) | Q(next_attempt_at__lte=now))
+            .order_by("pk")
+        )
+        for delivery in rows:
+            delivery.attempts += 1
+            try:
+                get_backend(delivery.channel).send(delivery.notification)
+            except Exception as exc:
+                delivery.last_error = type(exc).__name__[:200]
+                if delivery.attempts >= MAX_ATTEMPTS:
+                    delivery.state = DeliveryState.FAILED
+                    logger.error(
+                        "notification delivery failed for good",
+                        extra={"delivery_id": delivery.pk, "channel": delivery.channel, "error": delivery.last_error},
+                    )
+                else:
+                    delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+                    retry.append(delivery.pk)
+                    logger.warning(
+                        "notification delivery failed; will retry",
+                        extra={"delivery_id": delivery.pk, "channel": delivery.channel, "error": delivery.last_error},
+                    )
+            else:
+                delivery.state = DeliveryState.SENT
+                delivery.sent_at = now
+                delivery.last_error = ""
+        Delivery.objects.bulk_update(rows, ["attempts", "state", "sent_at", "last_error", "next_attempt_at"])
+    return retry
+
+
+def deliveries_enqueue_due(*, limit: int = 5000) -> int:
+    """Re-enqueue pending deliveries whose next attempt time has passed (catch-up after a lost
+    enqueue, a dead broker or a killed worker). Returns how many were enqueued."""
+    ids = list(
+        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    with transaction.atomic():
+        _enqueue_deliveries(ids)
+    return len(ids)
+
+
+def notification_mark_read(*, actor, notification_id) -> Notification:
+    """Mark one of the actor's notifications read (idempotent). NotFound for anyone else's."""
+    try:
+        notification_id = int(notification_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("No such notification.")) from None
+    notification = Notification.objects.filter(pk=notification_id, recipient=actor).first()
+    if notification is None:
+        raise NotFound(_("No such notification."))
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notification_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of the actor read; returns how many changed."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+__all__ = [
+    "Message",
+    "deliveries_enqueue_due",
+    "deliveries_send",
+    "enqueue_on_commit",
+    "notification_mark_all_read",
+    "notification_mark_read",
+    "notify",
+    "notify_bulk",
+]
