@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from common.exceptions import NotFound
-from complaints.models import CaseEvent, ComplaintCase, Deadline
+from complaints.models import CaseEvent, Category, ComplaintCase, Deadline
 
 # Other apps (contingency) register functions that give the case ids a user sees through them,
 # so that this app never imports theirs.
@@ -88,3 +88,8 @@ def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
 def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
     """Names of transitions the user may fire now (state, guards and permission)."""
     return [t.name for t in case.get_available_user_state_transitions(user)]
+
+
+def category_list_active() -> QuerySet[Category]:
+    """Categories a new complaint may be filed under, in display order."""
+    return Category.objects.filter(is_active=True).order_by("sort_order", "code")

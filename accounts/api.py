@@ -1,0 +1,65 @@
+"""POST /api/v1/auth/token/: exchange a username and password for an API token (API.md "Basics")."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api import AuthThrottle, ErrorSerializer, LimitedJSONParser
+from complaints.api.serializers import TokenRequestSerializer, TokenSerializer
+
+logger = logging.getLogger(__name__)
+
+
+def _bad(attr: str | None, code: str, message: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError({attr or "non_field_errors": [exceptions.ErrorDetail(message, code=code)]})
+
+
+class TokenView(APIView):
+    """No session or token needed to ask for one; throttled per address against password guessing."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AuthThrottle]
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(
+        summary="Get an API token",
+        description="Send it as `Authorization: Token <token>`.",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Missing fields or wrong credentials."),
+            413: OpenApiResponse(ErrorSerializer, description="JSON body larger than 1 MB."),
+            415: OpenApiResponse(ErrorSerializer, description="Body is not JSON."),
+            429: OpenApiResponse(ErrorSerializer, description="Throttled; see Retry-After."),
+        },
+        examples=[
+            OpenApiExample("呼叫中心系统", request_only=True, value={"username": "callcenter", "password": "demo-pass-123"}),
+            OpenApiExample("令牌", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}),
+        ],
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        missing = {}
+        for field in ("username", "password"):
+            value = data.get(field)
+            if not isinstance(value, str) or not value or len(value) > 150 or "\x00" in value:
+                missing[field] = [exceptions.ErrorDetail(_("This field is required."), code="required")]
+        if missing:
+            raise exceptions.ValidationError(missing)
+        user = authenticate(request._request, username=data["username"], password=data["password"])
+        if user is None or not user.is_active:
+            logger.info("token refused", extra={"reason": "invalid_credentials"})
+            raise _bad(None, "invalid_credentials", _("Unable to log in with the given username and password."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

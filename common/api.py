@@ -1,0 +1,293 @@
+"""The API's one error shape, request-size limit and throttles (API.md "Basics").
+
+Every error leaves the API as
+`{"type": "validation_error", "errors": [{"attr": "category", "code": "invalid_choice", "detail": "..."}]}`.
+Domain exceptions from services (`common.exceptions`), DRF's own exceptions and Django's
+`Http404`/`PermissionDenied`/`RequestDataTooBig` are mapped here; anything else is a bug, logged
+and answered with a JSON 500.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiExample
+from rest_framework import exceptions, parsers, serializers, status, throttling
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from accounts.roles import Role
+from common.exceptions import (
+    ActionNotPermitted,
+    ConflictError,
+    DomainError,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+
+logger = logging.getLogger(__name__)
+
+NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, "detail"}
+
+
+class ErrorType:
+    VALIDATION = "validation_error"
+    NOT_AUTHENTICATED = "not_authenticated"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    INVALID_TRANSITION = "invalid_transition"
+    CONFLICT = "conflict"
+    REQUEST_TOO_LARGE = "request_too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    THROTTLED = "throttled"
+    SERVER_ERROR = "server_error"
+
+    ALL = [
+        VALIDATION, NOT_AUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, METHOD_NOT_ALLOWED,
+        NOT_ACCEPTABLE, INVALID_TRANSITION, CONFLICT, REQUEST_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
+        THROTTLED, SERVER_ERROR,
+    ]
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "request_too_large"
+
+
+def error_body(error_type: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": error_type, "errors": errors}
+
+
+def _item(attr: str | None, code: str, detail: Any) -> dict[str, Any]:
+    return {"attr": attr, "code": str(code), "detail": str(detail)}
+
+
+def _flatten(detail: Any, prefix: str | None = None) -> list[dict[str, Any]]:
+    """DRF's nested `get_full_details()` → one item per bad field, attrs dotted (`complainant.phone`)."""
+    if isinstance(detail, dict) and set(detail) == {"message", "code"}:
+        return [_item(prefix, detail["code"], detail["message"])]
+    if isinstance(detail, dict):
+        items = []
+        for key, value in detail.items():
+            attr = None if key in NON_FIELD_KEYS and prefix is None else (
+                f"{prefix}.{key}" if prefix else str(key)
+            )
+            items.extend(_flatten(value, attr))
+        return items
+    if isinstance(detail, list):
+        items = []
+        for index, value in enumerate(detail):
+            # A list of errors for one field keeps the field's attr; a list of objects gets indexes.
+            nested = isinstance(value, dict) and set(value) != {"message", "code"}
+            attr = (f"{prefix}.{index}" if prefix else str(index)) if nested else prefix
+            items.extend(_flatten(value, attr))
+        return items
+    return [_item(prefix, "invalid", detail)]
+
+
+def _domain_response(exc: DomainError) -> Response:
+    if isinstance(exc, ValidationFailed):
+        items = [_item(attr, code, msg) for attr, pairs in exc.errors.items() for code, msg in pairs]
+        return Response(error_body(ErrorType.VALIDATION, items), status=status.HTTP_400_BAD_REQUEST)
+    mapping = {
+        ActionNotPermitted: (status.HTTP_403_FORBIDDEN, ErrorType.PERMISSION_DENIED),
+        NotFound: (status.HTTP_404_NOT_FOUND, ErrorType.NOT_FOUND),
+        TransitionNotAllowed: (status.HTTP_409_CONFLICT, ErrorType.INVALID_TRANSITION),
+        ConflictError: (status.HTTP_409_CONFLICT, ErrorType.CONFLICT),
+    }
+    for cls, (code, error_type) in mapping.items():
+        if isinstance(exc, cls):
+            return Response(
+                error_body(error_type, [_item(None, exc.code, exc.detail or error_type)]), status=code
+            )
+    return Response(
+        error_body(ErrorType.VALIDATION, [_item(None, exc.code, exc.detail)]), status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+_API_TYPES = {
+    exceptions.ValidationError: ErrorType.VALIDATION,
+    exceptions.ParseError: ErrorType.VALIDATION,
+    exceptions.NotAuthenticated: ErrorType.NOT_AUTHENTICATED,
+    exceptions.AuthenticationFailed: ErrorType.NOT_AUTHENTICATED,
+    exceptions.PermissionDenied: ErrorType.PERMISSION_DENIED,
+    exceptions.NotFound: ErrorType.NOT_FOUND,
+    exceptions.MethodNotAllowed: ErrorType.METHOD_NOT_ALLOWED,
+    exceptions.NotAcceptable: ErrorType.NOT_ACCEPTABLE,
+    exceptions.UnsupportedMediaType: ErrorType.UNSUPPORTED_MEDIA_TYPE,
+    exceptions.Throttled: ErrorType.THROTTLED,
+    RequestTooLarge: ErrorType.REQUEST_TOO_LARGE,
+}
+
+
+def _api_response(exc: exceptions.APIException) -> Response:
+    error_type = next((t for cls, t in _API_TYPES.items() if isinstance(exc, cls)), None)
+    if error_type is None:
+        error_type = ErrorType.VALIDATION if exc.status_code == 400 else exc.default_code
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if isinstance(exc, exceptions.Throttled):
+        # RFC 9110: whole seconds; never 0, or clients retry at once.
+        headers["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict | list):
+        items = _flatten(exc.get_full_details())
+    else:
+        items = [_item(None, getattr(exc.detail, "code", exc.default_code), exc.detail)]
+    status_code = exc.status_code
+    if error_type == ErrorType.NOT_AUTHENTICATED and not headers.get("WWW-Authenticate"):
+        status_code = status.HTTP_401_UNAUTHORIZED
+        headers["WWW-Authenticate"] = "Token"
+    return Response(error_body(error_type, items), status=status_code, headers=headers)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: every error in API.md's one shape."""
+    if isinstance(exc, DomainError):
+        return _domain_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ValidationError({"detail": _("The request is malformed.")}, code="invalid")
+    if isinstance(exc, exceptions.APIException):
+        return _api_response(exc)
+    view = context.get("view")
+    logger.error(
+        "unhandled API error",
+        extra={"view": type(view).__name__ if view else None, "exc_type": type(exc).__name__},
+        exc_info=exc,
+    )
+    return Response(
+        error_body(ErrorType.SERVER_ERROR, [_item(None, "server_error", _("An internal error occurred."))]),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+# -- request size ---------------------------------------------------------------------------
+
+
+class LimitedJSONParser(parsers.JSONParser):
+    """JSON bodies above `DATA_UPLOAD_MAX_MEMORY_SIZE` (1 MB) are refused with 413 before parsing."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        length = request.META.get("CONTENT_LENGTH") if request is not None else None
+        try:
+            declared = int(length) if length else None
+        except ValueError:
+            declared = None
+        if limit is not None and declared is not None and declared > limit:
+            raise RequestTooLarge()
+        if limit is not None and stream is not None:
+            # Chunked bodies carry no length: read at most one byte past the limit.
+            body = stream.read(limit + 1)
+            if len(body) > limit:
+                raise RequestTooLarge()
+            stream = io.BytesIO(body)
+        return super().parse(stream, media_type, parser_context)
+
+
+# -- throttles ------------------------------------------------------------------------------
+
+
+class _LiveRateMixin:
+    """Read the rate from settings at request time, so `settings`/env changes apply."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class UserThrottle(_LiveRateMixin, throttling.UserRateThrottle):
+    """Per person using the browser or a personal token (`THROTTLE_USER_RATE`)."""
+
+    scope = "user"
+
+    def allow_request(self, request, view):
+        if request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT):
+            return True
+        return super().allow_request(request, view)
+
+
+class ClientThrottle(_LiveRateMixin, throttling.UserRateThrottle):
+    """Per integrating system, i.e. per API-client account (`THROTTLE_CLIENT_RATE`)."""
+
+    scope = "client"
+
+    def allow_request(self, request, view):
+        if not (request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT)):
+            return True
+        return super().allow_request(request, view)
+
+
+class AnonThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
+    """Unauthenticated requests, per address (`THROTTLE_ANON_RATE`)."""
+
+    scope = "anon"
+
+
+class AuthThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
+    """Token requests per address, against password guessing (`THROTTLE_AUTH_RATE`)."""
+
+    scope = "auth"
+
+    def allow_request(self, request, view):
+        # AnonRateThrottle skips authenticated users; the token endpoint counts everybody.
+        if self.rate is None:
+            return True
+        self.key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) >= self.num_requests:
+            return self.throttle_failure()
+        return self.throttle_success()
+
+
+# -- schema ---------------------------------------------------------------------------------
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    attr = serializers.CharField(allow_null=True, help_text=gettext_lazy("The field at fault, dotted for nested fields; null for the whole request."))
+    code = serializers.CharField(help_text=gettext_lazy("Machine-readable reason, e.g. required, invalid_choice, max_length."))
+    detail = serializers.CharField(help_text=gettext_lazy("Human-readable explanation in the user's language."))
+
+
+class ErrorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ErrorType.ALL)
+    errors = ErrorItemSerializer(many=True)
+
+
+def error_example(name: str, error_type: str, attr: str | None, code: str, detail: str, *, status_codes: list[str]) -> OpenApiExample:
+    return OpenApiExample(
+        name,
+        value=error_body(error_type, [_item(attr, code, detail)]),
+        response_only=True,
+        status_codes=status_codes,
+    )
+
+
+COMMON_ERROR_EXAMPLES = [
+    error_example("未登录", ErrorType.NOT_AUTHENTICATED, None, "not_authenticated", "身份认证信息未提供。", status_codes=["401"]),
+    error_example("无权操作", ErrorType.PERMISSION_DENIED, None, "permission_denied", "您无权对该投诉执行此操作。", status_codes=["403"]),
+    error_example("不存在", ErrorType.NOT_FOUND, None, "not_found", "投诉不存在。", status_codes=["404"]),
+    error_example("请求过于频繁", ErrorType.THROTTLED, None, "throttled", "请求过于频繁，请 30 秒后重试。", status_codes=["429"]),
+]

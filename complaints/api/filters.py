@@ -1,0 +1,50 @@
+"""List filters of GET /api/v1/complaints/ (API.md)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from complaints.choices import CaseState, RiskFlag, Severity
+from complaints.models import Category, ComplaintCase
+
+
+class CaseFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=CaseState.choices)
+    category = django_filters.ModelChoiceFilter(
+        field_name="category", to_field_name="code", queryset=Category.objects.all(),
+        help_text=_("A category code."),
+    )
+    severity = django_filters.ChoiceFilter(choices=Severity.choices)
+    assignee = django_filters.NumberFilter(field_name="assignee_id", help_text=_("A user id."))
+    team = django_filters.ModelChoiceFilter(
+        field_name="team", to_field_name="code", queryset=Team.objects.all(), help_text=_("A team code.")
+    )
+    breached = django_filters.BooleanFilter(field_name="is_breached")
+    risk_flag = django_filters.ChoiceFilter(choices=RiskFlag.choices, method="filter_risk_flag")
+    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    q = django_filters.CharFilter(
+        method="filter_text", max_length=200, help_text=_("Text in the summary, description or reference.")
+    )
+
+    class Meta:
+        model = ComplaintCase
+        fields: list[str] = []
+
+    def filter_risk_flag(self, queryset, name, value):
+        if connection.vendor == "postgresql":
+            return queryset.filter(risk_flags__contains=[value])
+        # SQLite has no JSON containment; flags are stored as a JSON list of known codes.
+        return queryset.filter(risk_flags__icontains=f'"{value}"')
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(summary__icontains=value) | Q(description__icontains=value) | Q(reference__icontains=value)
+        )

@@ -1,0 +1,262 @@
+"""Shapes of the complaints API (API.md). Output serializers read; input serializers document.
+
+Input is validated by `complaints.services`, which names every bad field; the input serializers
+here only describe the payloads for the OpenAPI schema. Personal data is always the masked
+text form of `common.pii.Sensitive`, never its clear value.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from complaints import selectors
+from complaints.choices import (
+    ActionType,
+    CaseState,
+    Channel,
+    CollectionChannel,
+    DeadlineKind,
+    DeadlineState,
+    Direction,
+    EventKind,
+    Finding,
+    Outcome,
+    RiskFlag,
+    Severity,
+)
+from complaints.services import TRANSITIONS
+
+# -- output ---------------------------------------------------------------------------------
+
+
+class MaskedComplainantSerializer(serializers.Serializer):
+    name = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name(self, case) -> str:
+        return str(case.complainant_name)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_phone(self, case) -> str:
+        return str(case.complainant_phone)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_id_number(self, case) -> str:
+        return str(case.complainant_id_number)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_email(self, case) -> str:
+        return str(case.complainant_email)
+
+
+class CaseDeadlineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DeadlineKind.choices)
+    due_at = serializers.DateTimeField()
+    warn_at = serializers.DateTimeField()
+    state = serializers.ChoiceField(choices=DeadlineState.choices)
+    breached = serializers.BooleanField()
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="__str__")
+
+
+class CaseSerializer(serializers.Serializer):
+    """A case as returned by GET, create, PATCH and transitions."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField(allow_null=True)
+    state = serializers.ChoiceField(choices=CaseState.choices)
+    category = serializers.CharField(source="category.code")
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    summary = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    complainant = MaskedComplainantSerializer(source="*")
+    account_reference = serializers.SerializerMethodField()
+    collection_channel = serializers.ChoiceField(choices=CollectionChannel.choices, allow_blank=True)
+    risk_flags = serializers.ListField(child=serializers.ChoiceField(choices=RiskFlag.choices))
+    external_id = serializers.CharField(allow_blank=True)
+    assignee = UserRefSerializer(allow_null=True)
+    team = serializers.CharField(source="team.code")
+    escalation_level = serializers.IntegerField()
+    is_repeat = serializers.BooleanField()
+    is_breached = serializers.BooleanField()
+    extension_count = serializers.IntegerField()
+    verification_finding = serializers.ChoiceField(choices=Finding.choices, allow_blank=True)
+    satisfaction = serializers.IntegerField(allow_null=True)
+    accepted = serializers.BooleanField(allow_null=True)
+    deadlines = CaseDeadlineSerializer(many=True, source="deadlines.all")
+    available_transitions = serializers.SerializerMethodField()
+    version = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_account_reference(self, case) -> str:
+        return str(case.account_reference)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=sorted(TRANSITIONS))))
+    def get_available_transitions(self, case) -> list[str]:
+        return selectors.case_available_transitions(case=case, user=self.context["request"].user)
+
+
+class PiiSerializer(serializers.Serializer):
+    """Unmasked personal data (GET .../pii/ only)."""
+
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+    id_number = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    account_reference = serializers.CharField(allow_blank=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    at = serializers.DateTimeField()
+    actor = UserRefSerializer(allow_null=True)
+    summary = serializers.CharField(allow_blank=True)
+    data = serializers.DictField(help_text=_("Details of the entry; for transitions the name, states and payload."))
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        if event.transition:
+            data["data"] = {
+                "transition": event.transition,
+                "from": event.from_state,
+                "to": event.to_state,
+                **data["data"],
+            }
+        return data
+
+
+class NoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    internal = serializers.BooleanField()
+    author = UserRefSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class CommunicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    summary = serializers.CharField()
+    actor = UserRefSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class CategorySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+# -- input (schema only; services validate) --------------------------------------------------
+
+
+class ComplainantInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, help_text=_("Required."))
+    phone = serializers.CharField(
+        max_length=200, required=False,
+        help_text=_("A mainland mobile (11 digits), a landline with area code, or + and an international number. Phone or ID number is required."),
+    )
+    id_number = serializers.CharField(
+        max_length=200, required=False, help_text=_("An 18-character resident ID with a valid check digit.")
+    )
+    email = serializers.EmailField(max_length=200, required=False)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    category = serializers.CharField(help_text=_("A category code from GET /api/v1/categories/."))
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False, default=Severity.NORMAL)
+    summary = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(
+        required=False, help_text=_("Not in the future (5 minutes of clock skew allowed); defaults to now.")
+    )
+    complainant = ComplainantInputSerializer()
+    account_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    collection_channel = serializers.ChoiceField(choices=CollectionChannel.choices, required=False, allow_blank=True)
+    risk_flags = serializers.ListField(child=serializers.ChoiceField(choices=RiskFlag.choices), required=False)
+    external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class CaseUpdateSerializer(CaseCreateSerializer):
+    """Every field optional; `state` may not be named (400)."""
+
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you read; a stale one gives 409.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class AssigneeInputSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True, help_text=_("A user id of the case's team, or null."))
+
+
+class NoteInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10000)
+    internal = serializers.BooleanField(required=False, default=True)
+
+
+class CommunicationInputSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    summary = serializers.CharField(max_length=10000)
+
+
+class ResolutionActionInputSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ActionType.choices)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False,
+        help_text=_("Required for fee_waiver and compensation; positive."),
+    )
+    detail = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    """The union of every transition's payload; which fields apply depends on the name (API.md)."""
+
+    assignee = serializers.IntegerField(required=False, help_text=_("start_verification: user id."))
+    finding = serializers.ChoiceField(choices=Finding.choices, required=False, help_text=_("complete_verification."))
+    notes = serializers.CharField(
+        max_length=10000, required=False, help_text=_("complete_verification, close (required); propose_resolution.")
+    )
+    customer_demand = serializers.CharField(max_length=10000, required=False, help_text=_("propose_resolution."))
+    actions = ResolutionActionInputSerializer(many=True, required=False, help_text=_("resolve."))
+    summary = serializers.CharField(max_length=10000, required=False, help_text=_("resolve."))
+    satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, help_text=_("record_feedback."))
+    accepted = serializers.BooleanField(required=False, help_text=_("record_feedback."))
+    comment = serializers.CharField(max_length=10000, required=False, help_text=_("record_feedback."))
+    reason = serializers.CharField(max_length=10000, required=False, help_text=_("reopen, withdraw."))
+    version = serializers.IntegerField(required=False, help_text=_("The version you read; a stale one gives 409."))
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
