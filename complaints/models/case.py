@@ -189,6 +189,11 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def clean_fields(self, exclude=None) -> None:
+        # clean_fields re-assigns every field, which the protected state field refuses; only
+        # transitions change it, and a check constraint guards its values.
+        super().clean_fields(exclude={*(exclude or ()), "state"})
+
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
         if not self.complainant_name:
