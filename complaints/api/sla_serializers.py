@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from complaints.choices import CalendarMode, DeadlineKind, DeadlineState, Severity
+from complaints.choices import CalendarMode, Severity
 from complaints.sla import format_iso_duration
 
 
@@ -54,21 +54,3 @@ class SlaPolicyPatchSerializer(SlaPolicyInputSerializer):
 
 class ExtensionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Why the case needs more time."))
-
-
-class DeadlineSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DeadlineKind.choices)
-    state = serializers.ChoiceField(choices=DeadlineState.choices)
-    started_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
-    warn_at = serializers.DateTimeField()
-    met_at = serializers.DateTimeField(allow_null=True)
-    breached = serializers.BooleanField()
-
-
-class ExtensionResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    reference = serializers.CharField()
-    extension_count = serializers.IntegerField()
-    version = serializers.IntegerField()
-    deadlines = DeadlineSerializer(many=True)

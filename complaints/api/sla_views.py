@@ -6,16 +6,15 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import sla
+from complaints import selectors, sla
+from complaints.api.serializers import CaseSerializer
 from complaints.api.sla_serializers import (
     ExtensionInputSerializer,
-    ExtensionResultSerializer,
     SlaPolicyInputSerializer,
     SlaPolicyPatchSerializer,
     SlaPolicySerializer,
 )
 from complaints.choices import Severity
-from complaints.models import Deadline
 
 
 class SlaPolicyPagination(PageNumberPagination):
@@ -78,7 +77,7 @@ class CaseExtensionView(APIView):
     @extend_schema(
         operation_id="complaints_extension",
         request=ExtensionInputSerializer,
-        responses=ExtensionResultSerializer,
+        responses=CaseSerializer,
         description=(
             "Extend the final-answer deadline: the first extension to 30 days after receipt, "
             "the second by a further 30 days (supervisor approval); a third → 409."
@@ -86,12 +85,5 @@ class CaseExtensionView(APIView):
     )
     def post(self, request, pk):
         case = sla.case_extend(case_id=pk, actor=request.user, reason=_body(request).get("reason"))
-        deadlines = Deadline.objects.filter(case_id=case.pk).order_by("due_at", "id")
-        data = {
-            "id": case.pk,
-            "reference": case.reference,
-            "extension_count": case.extension_count,
-            "version": case.version,
-            "deadlines": deadlines,
-        }
-        return Response(ExtensionResultSerializer(data).data)
+        case = selectors.case_get_for(actor=request.user, case_id=case.pk)
+        return Response(CaseSerializer(case, context={"request": request}).data)

@@ -9,3 +9,24 @@ def fresh_calendar_cache():
     business_calendar.clear_cache()
     yield
     business_calendar.clear_cache()
+
+
+@pytest.fixture
+def api():
+    """`api(user)` → an APIClient sending that user's token; `api(None)` is anonymous."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def client_for(user):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for
+
+
+def error_attrs(response) -> dict:
+    """{attr: code} of an API.md error body."""
+    return {item["attr"]: item["code"] for item in response.json()["errors"]}
