@@ -152,6 +152,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Publishing must not hang a request when the broker is down; the DB stays the source of truth.
 CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("max_retries", 1)
+# ... and its one retry comes at once: a refused connection fails the publish in milliseconds.
+CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("interval_start", 0)
+CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("socket_connect_timeout", 2)
 CELERY_TASK_PUBLISH_RETRY = False
 ESCALATION_SWEEP_INTERVAL = env.float("ESCALATION_SWEEP_INTERVAL", default=5.0)
 # Test hook only: seconds the sweep holds its batch open, to kill a worker mid-escalation.
