@@ -312,18 +312,25 @@ def sla_policy_get(*, actor, policy_id: Any) -> SlaPolicy:
 
 
 def deadline_open(
-    *, case: ComplaintCase, kind: str, started_at: datetime | None = None, due_at: datetime | None = None
+    *,
+    case: ComplaintCase,
+    kind: str,
+    started_at: datetime | None = None,
+    due_at: datetime | None = None,
+    replace: bool = True,
 ) -> Deadline:
     """Open a pending deadline of `kind` on the case (call inside the caller's transaction).
 
     `due_at` defaults to the case's terms for `kind` from `started_at` (default: now).
-    A pending deadline of the same kind is cancelled first, so there is one at a time.
+    An open deadline of the same kind is cancelled first, so there is one at a time
+    (`replace=False` skips that query for a case that has none yet).
     """
     terms = case_sla_terms(case)
     started_at = started_at or timezone.now()
     if due_at is None:
         due_at = add_duration(started_at, terms.within(kind), terms.calendar)
-    deadline_cancel(case=case, kinds=[kind])
+    if replace:
+        deadline_cancel(case=case, kinds=[kind])
     return Deadline.objects.create(
         case=case,
         kind=kind,
@@ -363,8 +370,8 @@ def case_sla_start(*, case: ComplaintCase) -> None:
     policy = sla_policy_for(category=case.category_id, severity=case.severity)
     case.sla_terms = SlaTerms.from_policy(policy).to_json()
     ComplaintCase.objects.filter(pk=case.pk).update(sla_terms=case.sla_terms)
-    deadline_open(case=case, kind=DeadlineKind.ACKNOWLEDGE, started_at=case.received_at)
-    deadline_open(case=case, kind=DeadlineKind.FINAL_ANSWER, started_at=case.received_at)
+    deadline_open(case=case, kind=DeadlineKind.ACKNOWLEDGE, started_at=case.received_at, replace=False)
+    deadline_open(case=case, kind=DeadlineKind.FINAL_ANSWER, started_at=case.received_at, replace=False)
 
 
 # -- extensions ----------------------------------------------------------------------------
@@ -387,7 +394,10 @@ def case_extend(*, case_id: Any, actor, reason: Any) -> ComplaintCase:
 
     with transaction.atomic():
         case = case_get_visible(actor=actor, case_id=case_id, for_update=True)
-        number = case.extension_count + 1
+        # The append-only timeline counts extensions: a transition saving a stale copy of the
+        # case cannot lower it the way it could overwrite `extension_count`.
+        granted = CaseEvent.objects.filter(case=case, kind=EventKind.EXTENSION).count()
+        number = max(granted, case.extension_count) + 1
         if number > MAX_EXTENSIONS:
             raise ConflictError(_("The final answer has been extended twice already; no further extension is possible."))
         perm = "complaints.first_extension" if number == 1 else "complaints.second_extension"

@@ -19,7 +19,7 @@ class IsoDurationField(serializers.Field):
 
 class SlaPolicySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.CharField(source="category.code", read_only=True)
     severity = serializers.ChoiceField(choices=Severity.choices, read_only=True)
     acknowledge_within = IsoDurationField(read_only=True)
     verify_within = IsoDurationField(read_only=True)

@@ -1,11 +1,13 @@
 """SLA policy endpoints and the final-answer extension: permission, one service, serialize."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import ErrorSerializer
 from complaints import selectors, sla
 from complaints.api.serializers import CaseSerializer
 from complaints.api.sla_serializers import (
@@ -15,6 +17,7 @@ from complaints.api.sla_serializers import (
     SlaPolicySerializer,
 )
 from complaints.choices import Severity
+from complaints.models import SlaPolicy
 
 
 class SlaPolicyPagination(PageNumberPagination):
@@ -23,18 +26,36 @@ class SlaPolicyPagination(PageNumberPagination):
     max_page_size = 500
 
 
+def _errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_TEXT[code]) for code in codes}
+
+
+ERROR_TEXT = {
+    400: "Bad input; every bad field is named.",
+    401: "Not authenticated.",
+    403: "The role may not do this.",
+    404: "No such object, or not visible to the user.",
+    409: "No open final answer to extend, or already extended twice.",
+    429: "Throttled; see Retry-After.",
+}
+
+
 def _body(request) -> dict:
     return request.data if isinstance(request.data, dict) else {}
 
 
-class SlaPolicyListView(APIView):
+class SlaPolicyListView(GenericAPIView):
+    queryset = SlaPolicy.objects.none()  # for the schema; rows come from the service
+    serializer_class = SlaPolicySerializer
+    pagination_class = SlaPolicyPagination
+
     @extend_schema(
         operation_id="sla_policies_list",
         parameters=[
             OpenApiParameter("category", str, description="Category code"),
             OpenApiParameter("severity", str, enum=Severity.values),
         ],
-        responses=SlaPolicySerializer(many=True),
+        responses={200: SlaPolicySerializer(many=True), **_errors(401, 403, 429)},
     )
     def get(self, request):
         policies = sla.sla_policy_list_for(actor=request.user)
@@ -44,14 +65,22 @@ class SlaPolicyListView(APIView):
         severity = request.query_params.get("severity")
         if severity:
             policies = policies.filter(severity=severity)
-        paginator = SlaPolicyPagination()
-        page = paginator.paginate_queryset(policies, request, view=self)
-        return paginator.get_paginated_response(SlaPolicySerializer(page, many=True).data)
+        page = self.paginate_queryset(policies)
+        return self.get_paginated_response(SlaPolicySerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="sla_policies_create",
         request=SlaPolicyInputSerializer,
-        responses={201: SlaPolicySerializer},
+        responses={201: SlaPolicySerializer, **_errors(400, 401, 403, 429)},
+        examples=[
+            OpenApiExample(
+                "重大紧急案件时限",
+                request_only=True,
+                value={"category": "privacy", "severity": "critical", "acknowledge_within": "PT2H",
+                       "verify_within": "P1D", "final_answer_within": "P5D", "follow_up_within": "P3D",
+                       "calendar": "calendar", "warn_ratio": 0.5},
+            )
+        ],
     )
     def post(self, request):
         policy = sla.sla_policy_create(actor=request.user, data=_body(request))
@@ -59,14 +88,16 @@ class SlaPolicyListView(APIView):
 
 
 class SlaPolicyDetailView(APIView):
-    @extend_schema(operation_id="sla_policies_retrieve", responses=SlaPolicySerializer)
+    @extend_schema(
+        operation_id="sla_policies_retrieve", responses={200: SlaPolicySerializer, **_errors(401, 403, 404, 429)}
+    )
     def get(self, request, pk):
         return Response(SlaPolicySerializer(sla.sla_policy_get(actor=request.user, policy_id=pk)).data)
 
     @extend_schema(
         operation_id="sla_policies_partial_update",
         request=SlaPolicyPatchSerializer,
-        responses=SlaPolicySerializer,
+        responses={200: SlaPolicySerializer, **_errors(400, 401, 403, 404, 429)},
     )
     def patch(self, request, pk):
         policy = sla.sla_policy_update(actor=request.user, policy_id=pk, data=_body(request))
@@ -77,7 +108,8 @@ class CaseExtensionView(APIView):
     @extend_schema(
         operation_id="complaints_extension",
         request=ExtensionInputSerializer,
-        responses=CaseSerializer,
+        responses={200: CaseSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        examples=[OpenApiExample("延期", request_only=True, value={"reason": "需调取催收录音并协调法律部，情况复杂"})],
         description=(
             "Extend the final-answer deadline: the first extension to 30 days after receipt, "
             "the second by a further 30 days (supervisor approval); a third → 409."

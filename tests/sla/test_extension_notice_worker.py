@@ -1,0 +1,16 @@
+"""The complainant notice of an extension, sent through a real Celery worker on Redis."""
+
+import pytest
+
+from complaints import sla
+from complaints.models import Communication
+from tests.conftest import wait_until
+from tests.factories import make_case
+
+
+@pytest.mark.celery
+def test_worker_records_the_extension_notice_after_commit(celery_worker, migration_data, agent):
+    case = make_case(actor=agent)
+    sla.case_extend(case_id=case.pk, actor=agent, reason="情况复杂")
+    comm = wait_until(lambda: Communication.objects.filter(case=case).first())
+    assert (comm.direction, comm.channel) == ("outbound", "sms")
