@@ -3,10 +3,42 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import make_case
+
+
+def _reseed_if_flushed() -> None:
+    """Re-run the data migrations (roles, categories, calendar, SLA policies) after a flush.
+
+    A live-server test runs in a committed transaction that pytest-django ends by truncating
+    every table, data-migration rows included; with --reuse-db the next run would start
+    without roles or categories.
+    """
+    if Group.objects.exists():
+        return
+    graph = MigrationLoader(connection).graph
+    plan = list(dict.fromkeys(key for leaf in graph.leaf_nodes() for key in graph.forwards_plan(leaf)))
+    with connection.schema_editor() as schema_editor:
+        for key in plan:
+            for operation in graph.nodes[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(django_apps, schema_editor)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seed_data_survives_live_server_tests(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _reseed_if_flushed()
+    yield
+    with django_db_blocker.unblock():
+        _reseed_if_flushed()
 
 
 def client_for(user) -> APIClient:
