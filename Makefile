@@ -48,6 +48,7 @@ migrate: install
 run: export DJANGO_SETTINGS_MODULE ?= config.settings.local
 run: messages migrate
 	$(MANAGE) seed_demo
+	mkdir -p var/broker/out var/broker/processed
 	@echo "Starting web, Celery worker and beat: http://$(HOST):$(PORT)/ (demo users: see README; Ctrl-C stops all)"
 	@set -m; pids=""; \
 	stop() { trap - INT TERM EXIT; for p in $$pids; do kill -TERM -- -$$p 2>/dev/null; done; wait; }; \
