@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from common import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]

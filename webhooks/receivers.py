@@ -1,0 +1,64 @@
+"""Turn case events into webhook events. Connected in `WebhooksConfig.ready()`.
+
+The complaints services send these signals after their transaction commits, so each receiver
+publishes in a transaction of its own. Payloads name the case by id and reference and carry
+its codes only: never personal data. Data is built only when someone subscribes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from complaints.models import ComplaintCase, Deadline
+from webhooks.models import EventType
+from webhooks.services import event_publish
+
+
+def case_data(case_id: int) -> dict[str, Any] | None:
+    """What every case event says about the case (None if it does not exist)."""
+    row = (
+        ComplaintCase.objects.filter(pk=case_id)
+        .values("id", "reference", "state", "category__code", "severity", "escalation_level")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "case_id": row["id"],
+        "reference": row["reference"],
+        "state": row["state"],
+        "category": row["category__code"],
+        "severity": row["severity"],
+        "escalation_level": row["escalation_level"],
+    }
+
+
+def on_case_created(sender, *, case_id: int, **kwargs) -> None:
+    event_publish(type=EventType.CASE_CREATED, data=lambda: case_data(case_id))
+
+
+def on_case_transitioned(
+    sender, *, case_id: int, transition: str, from_state: str, to_state: str, **kwargs
+) -> None:
+    def data() -> dict[str, Any] | None:
+        case = case_data(case_id)
+        if case is not None:
+            case["transition"] = {"name": transition, "from": from_state, "to": to_state}
+        return case
+
+    event_publish(type=EventType.CASE_TRANSITIONED, data=data)
+
+
+def on_case_escalated(sender, *, case_id: int, level: int, deadline_id: int | None = None, **kwargs) -> None:
+    def data() -> dict[str, Any] | None:
+        case = case_data(case_id)
+        if case is not None:
+            kind = (
+                Deadline.objects.filter(pk=deadline_id).values_list("kind", flat=True).first()
+                if deadline_id
+                else None
+            )
+            case["escalation"] = {"level": level, "deadline_id": deadline_id, "deadline_kind": kind}
+        return case
+
+    event_publish(type=EventType.CASE_ESCALATED, data=data)

@@ -1,0 +1,342 @@
+"""Webhook subscriptions, event publishing and delivery attempts.
+
+Publishing writes an `Event` and one `Delivery` per matching subscription in one transaction and
+enqueues `webhooks.deliver` after commit. Each attempt claims its row with a conditional update
+(a lease on `next_attempt_at`), so duplicate tasks, a retry sweep and a crashed worker never
+send one delivery twice at the same time. Logs carry ids, types and status codes only: never
+URLs (they may hold tokens), secrets or payloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
+from webhooks.models import Delivery, DeliveryAttempt, DeliveryState, Event, EventType, Subscription
+
+logger = logging.getLogger(__name__)
+
+SECRET_MIN_LENGTH = 16
+USER_AGENT = "complaints-cms-webhooks/1"
+# Tasks may arrive a moment before the row's due time (clock rounding); accept that much.
+DUE_TOLERANCE = timedelta(seconds=1)
+
+
+# -- signing and the target policy ------------------------------------------------------------
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The `X-Signature` header value: `sha256=<hex HMAC-SHA256 of the raw body>`."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def private_hosts_allowed() -> bool:
+    return bool(settings.WEBHOOK_ALLOW_PRIVATE_HOSTS or settings.DEBUG)
+
+
+def _address_is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def target_refusal(url: str) -> tuple[str, str] | None:
+    """Why `url` may not receive webhooks, as (code, message), or None when it may.
+
+    Only http(s). Unless private hosts are allowed, every address the host resolves to must be
+    public: loopback, private, link-local (cloud metadata) and reserved ranges are refused.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "invalid", _("Enter a valid URL.")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "invalid", _("Enter an http or https URL.")
+    if private_hosts_allowed():
+        return None
+    try:
+        infos = socket.getaddrinfo(
+            parts.hostname, port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+        )
+    except (socket.gaierror, UnicodeError):
+        return "unresolvable", _("The host name cannot be resolved.")
+    if not infos or not all(_address_is_public(info[4][0]) for info in infos):
+        return "private_host", _(
+            "Webhook targets on loopback or private network addresses are not allowed."
+        )
+    return None
+
+
+# -- subscriptions ----------------------------------------------------------------------------
+
+
+def _require_admin(actor) -> None:
+    if not actor.has_perm("webhooks.manage_subscription"):
+        raise ActionNotPermitted(_("Only administrators may manage webhooks."))
+
+
+def subscription_create(*, actor, url: str, events: list[str], secret: str = "") -> tuple[Subscription, str]:
+    """Subscribe `url` to `events`; returns the subscription and its signing secret.
+
+    Shape checks happen in the API serializer; this enforces the admin role, known event
+    types, the secret's length and the target policy. A missing secret is generated.
+    Raises ActionNotPermitted, ValidationFailed.
+    """
+    _require_admin(actor)
+    errors: dict[str, list[tuple[str, str]]] = {}
+    unknown = sorted(set(events) - set(EventType.values))
+    if not events or unknown:
+        errors["events"] = [(
+            "invalid_choice",
+            _("Unknown event type: %(types)s") % {"types": ", ".join(unknown)}
+            if unknown
+            else _("Name at least one event type."),
+        )]
+    if secret and len(secret) < SECRET_MIN_LENGTH:
+        errors["secret"] = [(
+            "min_length",
+            _("Ensure the secret has at least %(n)d characters.") % {"n": SECRET_MIN_LENGTH},
+        )]
+    refusal = target_refusal(url)
+    if refusal:
+        errors["url"] = [refusal]
+    if errors:
+        raise ValidationFailed(errors)
+    secret = secret or secrets.token_urlsafe(32)
+    subscription = Subscription(url=url, events=sorted(set(events)), created_by=actor)
+    subscription.secret = secret
+    subscription.save()
+    logger.info("webhook subscription created", extra={"subscription_id": subscription.pk})
+    return subscription, secret
+
+
+def subscription_deactivate(*, actor, subscription_id: int) -> None:
+    """Stop sending to a subscription (nothing is hard-deleted); its pending deliveries are cancelled."""
+    _require_admin(actor)
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update().filter(pk=subscription_id, is_active=True).first()
+        )
+        if subscription is None:
+            raise NotFound(_("No such webhook subscription."))
+        subscription.is_active = False
+        subscription.deactivated_at = timezone.now()
+        subscription.save(update_fields=["is_active", "deactivated_at"])
+        Delivery.objects.filter(subscription=subscription, state=DeliveryState.PENDING).update(
+            state=DeliveryState.CANCELLED, next_attempt_at=None
+        )
+    logger.info("webhook subscription deactivated", extra={"subscription_id": subscription_id})
+
+
+# -- publishing -------------------------------------------------------------------------------
+
+
+def event_publish(
+    *, type: str, data: dict[str, Any] | Callable[[], dict[str, Any] | None]
+) -> Event | None:
+    """Record an event and a delivery for each active subscription that wants it.
+
+    Call from a signal receiver after commit, or inside the caller's transaction (the rows then
+    commit or roll back with it). Deliveries are enqueued after commit. `data` must be JSON and
+    free of personal data; pass a function to build it only when someone subscribes (the
+    escalation sweep publishes thousands at once). Returns None when nobody subscribes to
+    `type` or the function returns None.
+    """
+    if type not in EventType.values:
+        raise ValueError(f"unknown webhook event type {type!r}")
+    subscribers = [s for s in Subscription.objects.filter(is_active=True).only("id", "events") if type in s.events]
+    if not subscribers:
+        return None
+    if callable(data):
+        data = data()
+        if data is None:
+            return None
+    now = timezone.now()
+    with transaction.atomic():
+        event = Event.objects.create(type=type, data=data)
+        deliveries = Delivery.objects.bulk_create(
+            Delivery(event=event, subscription=s, next_attempt_at=now) for s in subscribers
+        )
+        ids = [d.pk for d in deliveries]
+        transaction.on_commit(lambda: delivery_enqueue(delivery_ids=ids))
+    logger.info("webhook event published", extra={"event_id": str(event.pk), "event_type": type, "deliveries": len(ids)})
+    return event
+
+
+def delivery_enqueue(*, delivery_ids: list[int], countdown: float | None = None) -> None:
+    """Enqueue `webhooks.deliver` for each delivery; a broker outage leaves them pending for the sweep."""
+    from webhooks.tasks import deliver
+
+    for delivery_id in delivery_ids:
+        try:
+            deliver.apply_async(args=[delivery_id], countdown=countdown)
+        except Exception:  # the broker is down: the row stays pending and `retry_pending` resends it
+            logger.warning("webhook delivery not enqueued", extra={"delivery_id": delivery_id}, exc_info=True)
+
+
+def deliveries_requeue_due(*, limit: int = 500) -> int:
+    """Enqueue pending deliveries whose next attempt is due (after a broker outage or lost task)."""
+    ids = list(
+        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if ids:
+        delivery_enqueue(delivery_ids=ids)
+    return len(ids)
+
+
+# -- delivering -------------------------------------------------------------------------------
+
+
+def event_body(event: Event) -> bytes:
+    """The exact bytes POSTed (and signed): the same for every attempt of every delivery."""
+    payload = {
+        "id": str(event.pk),
+        "type": event.type,
+        "created_at": timezone.localtime(event.created_at).isoformat(),
+        "data": event.data,
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds before the next attempt after `attempts` failed ones: base, 2×base, 4×base, …"""
+    delay = settings.WEBHOOK_RETRY_BASE * 2 ** (attempts - 1)
+    return min(delay, settings.WEBHOOK_RETRY_MAX_DELAY)
+
+
+def _lease() -> timedelta:
+    # Longer than any attempt can take (the task's hard time limit), so a live attempt keeps it.
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 10)
+
+
+@dataclass(frozen=True)
+class AttemptOutcome:
+    attempted: bool
+    state: str
+    retry_in: float | None = None
+
+
+def _post(subscription: Subscription, event: Event, attempt: int) -> tuple[int | None, str]:
+    """POST the event once; returns (status code, error text). Redirects are not followed."""
+    body = event_body(event)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Event-Id": str(event.pk),
+        "X-Event-Type": event.type,
+        "X-Delivery-Attempt": str(attempt),
+        "X-Signature": sign(body, subscription.secret),
+    }
+    try:
+        # stream=True: only the status matters, so the receiver's body is never downloaded.
+        with requests.post(
+            subscription.url,
+            data=body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT,
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            status = response.status_code
+    except requests.Timeout:
+        return None, "timeout"
+    except requests.RequestException as exc:
+        return None, type(exc).__name__
+    return status, "" if 200 <= status < 300 else f"HTTP {status}"
+
+
+def delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
+    """Make one attempt at a due delivery and record it.
+
+    Exits without sending when the delivery is settled, not yet due or claimed by another
+    worker. Success (2xx) settles it as delivered; a failure schedules the next attempt with
+    exponential backoff, up to WEBHOOK_MAX_ATTEMPTS, then settles it as failed. A target the
+    policy now refuses fails at once. The next attempt is enqueued after commit.
+    """
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now + DUE_TOLERANCE
+    ).update(next_attempt_at=now + _lease(), updated_at=now)
+    if not claimed:
+        state = Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
+        return AttemptOutcome(attempted=False, state=state or "")
+
+    delivery = Delivery.objects.select_related("event", "subscription").get(pk=delivery_id)
+    subscription, event = delivery.subscription, delivery.event
+    number = delivery.attempts + 1
+    if not subscription.is_active:
+        Delivery.objects.filter(pk=delivery_id).update(
+            state=DeliveryState.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
+        )
+        return AttemptOutcome(attempted=False, state=DeliveryState.CANCELLED)
+
+    refusal = target_refusal(subscription.url)
+    started = time.monotonic()
+    if refusal:
+        status, error = None, f"refused: {refusal[0]}"
+    else:
+        status, error = _post(subscription, event, number)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    succeeded = status is not None and 200 <= status < 300
+
+    retry_in: float | None = None
+    finished = timezone.now()
+    fields: dict[str, Any] = {
+        "attempts": number,
+        "last_status_code": status,
+        "last_error": error[:500],
+        "updated_at": finished,
+    }
+    if succeeded:
+        fields.update(state=DeliveryState.DELIVERED, delivered_at=finished, next_attempt_at=None)
+    elif refusal or number >= settings.WEBHOOK_MAX_ATTEMPTS:
+        fields.update(state=DeliveryState.FAILED, next_attempt_at=None)
+    else:
+        retry_in = retry_delay(number)
+        fields.update(next_attempt_at=finished + timedelta(seconds=retry_in))
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery_id=delivery_id,
+            number=number,
+            status_code=status,
+            error=error[:500],
+            duration_ms=duration_ms,
+            succeeded=succeeded,
+        )
+        Delivery.objects.filter(pk=delivery_id, attempts=number - 1).update(**fields)
+        if retry_in is not None:
+            delay = retry_in
+            transaction.on_commit(lambda: delivery_enqueue(delivery_ids=[delivery_id], countdown=delay))
+    logger.info(
+        "webhook delivery attempted",
+        extra={
+            "delivery_id": delivery_id,
+            "event_type": event.type,
+            "attempt": number,
+            "status_code": status,
+            "state": fields.get("state", DeliveryState.PENDING),
+        },
+    )
+    return AttemptOutcome(attempted=True, state=fields.get("state", DeliveryState.PENDING), retry_in=retry_in)
