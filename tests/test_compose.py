@@ -42,7 +42,10 @@ def test_app_services_run_production_settings_on_postgres_and_redis(compose, ser
     environment = compose["services"][service]["environment"]
 
     assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
-    assert environment["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in environment["DATABASE_URL"]
+    assert (
+        environment["DATABASE_URL"].startswith("postgres://")
+        and "@postgres:5432/" in environment["DATABASE_URL"]
+    )
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
 
 
