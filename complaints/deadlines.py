@@ -15,6 +15,12 @@
   now with the case's final-answer term: the customer is owed a new decision.
 
 Met and cancelled deadlines get `next_check_at = NULL`, so the sweep no longer sees them.
+
+Waiting for the customer (`complaints.sla.case_pause`): the verify and final-answer clocks that
+are not yet due stop (`paused_at`, `next_check_at = NULL`); the paused time does not count —
+on resuming, `due_at` and `warn_at` move later by it. Any transition, an inbound contact from
+the complainant, an extension or `case_resume` restarts them, so a forgotten pause cannot hold
+a deadline forever past the case's next step.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ def on_case_created(*, case) -> None:
 
 def on_transition(*, case, name: str, from_state: str, to_state: str) -> None:
     """Meet the deadlines of the stage left and open those of the stage entered."""
+    sla.deadlines_resume_recorded(case=case)
     if to_state == CaseState.WITHDRAWN:
         sla.deadline_cancel(case=case)
         return
@@ -56,5 +63,7 @@ def on_transition(*, case, name: str, from_state: str, to_state: str) -> None:
 
 def on_communication(*, case, communication) -> None:
     """A contact with the complainant was recorded (may meet an acknowledge deadline)."""
+    if communication.direction == Direction.INBOUND:
+        sla.deadlines_resume_recorded(case=case, actor=communication.actor)
     if communication.direction == Direction.OUTBOUND and communication.outcome in ACKNOWLEDGING_OUTCOMES:
         sla.deadline_meet(case=case, kinds=[DeadlineKind.ACKNOWLEDGE])

@@ -353,13 +353,118 @@ def _open_deadlines(case: ComplaintCase, kinds: list[str] | None):
 def deadline_meet(*, case: ComplaintCase, kinds: list[str] | None = None, at: datetime | None = None) -> int:
     """Mark the case's open deadlines of `kinds` (all if None) met; the sweep stops watching them."""
     return _open_deadlines(case, kinds).update(
-        state=DeadlineState.MET, met_at=at or timezone.now(), next_check_at=None
+        state=DeadlineState.MET, met_at=at or timezone.now(), next_check_at=None, paused_at=None
     )
 
 
 def deadline_cancel(*, case: ComplaintCase, kinds: list[str] | None = None) -> int:
     """Cancel the case's open deadlines of `kinds` (all if None): nothing more fires for them."""
-    return _open_deadlines(case, kinds).update(state=DeadlineState.CANCELLED, next_check_at=None)
+    return _open_deadlines(case, kinds).update(
+        state=DeadlineState.CANCELLED, next_check_at=None, paused_at=None
+    )
+
+
+# -- pause while waiting for the customer --------------------------------------------------
+
+# The clocks the customer can hold up (missing documents, an unreachable complainant).
+PAUSABLE_KINDS = (DeadlineKind.VERIFY, DeadlineKind.FINAL_ANSWER)
+
+
+def deadlines_resume(*, case: ComplaintCase, at: datetime | None = None) -> timedelta | None:
+    """Restart the case's paused deadlines: the paused time does not count.
+
+    Each paused row's `due_at` and `warn_at` move later by the time it was paused (elapsed
+    time, also under a working-day policy) and the sweep watches it again. Returns the longest
+    paused span, or None when nothing was paused. Call inside the caller's transaction.
+    """
+    at = at or timezone.now()
+    rows = list(
+        _open_deadlines(case, None).select_for_update().filter(paused_at__isnull=False).order_by("id")
+    )
+    if not rows:
+        return None
+    longest = timedelta(0)
+    for deadline in rows:
+        shift = max(at - deadline.paused_at, timedelta(0))
+        longest = max(longest, shift)
+        deadline.due_at += shift
+        deadline.warn_at += shift
+        deadline.paused_at = None
+        deadline.case = case
+        deadline.next_check_at = next_check_after(deadline, deadline.escalation_level)
+    Deadline.objects.bulk_update(rows, ["due_at", "warn_at", "paused_at", "next_check_at"])
+    return longest
+
+
+def case_pause(*, case_id: Any, actor, reason: Any) -> ComplaintCase:
+    """Stop the verify and final-answer clocks while waiting for the customer, with a reason.
+
+    Only deadlines not yet due pause; the sweep ignores them until `case_resume`, a transition
+    or an inbound contact from the complainant restarts them. Writes an `update` timeline entry.
+    Raises NotFound, ActionNotPermitted, ValidationFailed (reason), TransitionNotAllowed
+    (closed case, nothing to pause), ConflictError (already paused).
+    """
+    from complaints.selectors import case_get_visible
+
+    with transaction.atomic():
+        case = case_get_visible(actor=actor, case_id=case_id, for_update=True)
+        if not actor.has_perm("complaints.work_case", case):
+            raise ActionNotPermitted(_("You may not pause this case's deadlines."))
+        reason = _clean_reason(reason, what=_("Give the reason for the pause."))
+        if not case.is_open:
+            raise TransitionNotAllowed(_("A closed or withdrawn case has no deadlines to pause."))
+        now = timezone.now()
+        open_rows = _open_deadlines(case, list(PAUSABLE_KINDS)).select_for_update()
+        if open_rows.filter(paused_at__isnull=False).exists():
+            raise ConflictError(_("The deadlines are already paused."))
+        ids = list(open_rows.filter(due_at__gt=now, breached=False).values_list("id", flat=True))
+        if not ids:
+            raise TransitionNotAllowed(_("No deadline that is not yet due can be paused."))
+        Deadline.objects.filter(pk__in=ids).update(paused_at=now, next_check_at=None)
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.UPDATE,
+            actor=actor,
+            summary=_("Deadlines paused while waiting for the customer"),
+            data={"sla_pause": True, "reason": reason, "deadline_ids": ids},
+        )
+    logger.info("case deadlines paused", extra={"case_id": case.pk, "deadlines": len(ids)})
+    return case
+
+
+def case_resume(*, case_id: Any, actor) -> ComplaintCase:
+    """Restart the deadlines paused by `case_pause` (see `deadlines_resume`).
+
+    Raises NotFound, ActionNotPermitted, TransitionNotAllowed (nothing paused).
+    """
+    from complaints.selectors import case_get_visible
+
+    with transaction.atomic():
+        case = case_get_visible(actor=actor, case_id=case_id, for_update=True)
+        if not actor.has_perm("complaints.work_case", case):
+            raise ActionNotPermitted(_("You may not resume this case's deadlines."))
+        paused_for = deadlines_resume(case=case)
+        if paused_for is None:
+            raise TransitionNotAllowed(_("No deadline of this case is paused."))
+        _record_resume(case, actor, paused_for)
+    return case
+
+
+def _record_resume(case: ComplaintCase, actor, paused_for: timedelta) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.UPDATE,
+        actor=actor,
+        summary=_("Deadlines resumed; the paused time does not count"),
+        data={"sla_resume": True, "paused_for": format_iso_duration(paused_for)},
+    )
+
+
+def deadlines_resume_recorded(*, case: ComplaintCase, actor=None) -> None:
+    """Resume paused deadlines and note it on the timeline, if any were paused (for the seam)."""
+    paused_for = deadlines_resume(case=case)
+    if paused_for is not None:
+        _record_resume(case, actor, paused_for)
 
 
 def case_sla_start(*, case: ComplaintCase) -> None:
@@ -409,6 +514,8 @@ def case_extend(*, case_id: Any, actor, reason: Any) -> ComplaintCase:
         reason = _clean_reason(reason)
         if not case.is_open:
             raise TransitionNotAllowed(_("A closed or withdrawn case cannot be extended."))
+        # A paused clock restarts first, so the paused time still does not count.
+        deadlines_resume_recorded(case=case, actor=actor)
         current = (
             _open_deadlines(case, [DeadlineKind.FINAL_ANSWER]).order_by("-due_at", "-id").first()
         )
@@ -449,9 +556,9 @@ def case_extend(*, case_id: Any, actor, reason: Any) -> ComplaintCase:
     return case
 
 
-def _clean_reason(reason: Any) -> str:
+def _clean_reason(reason: Any, *, what: str | None = None) -> str:
     if reason is None or (isinstance(reason, str) and not reason.strip()):
-        raise ValidationFailed.single("reason", "required", _("Give the reason for the extension."))
+        raise ValidationFailed.single("reason", "required", what or _("Give the reason for the extension."))
     if not isinstance(reason, str) or "\x00" in reason:
         raise ValidationFailed.single("reason", "invalid", _("Must be text."))
     if len(reason) > REASON_MAX:

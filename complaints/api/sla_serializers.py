@@ -54,3 +54,7 @@ class SlaPolicyPatchSerializer(SlaPolicyInputSerializer):
 
 class ExtensionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text=_("Why the case needs more time."))
+
+
+class PauseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("What the case is waiting for from the customer."))

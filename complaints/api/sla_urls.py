@@ -10,4 +10,6 @@ urlpatterns = [
         sla_views.CaseExtensionView.as_view(),
         name="complaint-extension",
     ),
+    path("complaints/<int:pk>/pause/", sla_views.CasePauseView.as_view(), name="complaint-pause"),
+    path("complaints/<int:pk>/resume/", sla_views.CaseResumeView.as_view(), name="complaint-resume"),
 ]

@@ -12,6 +12,7 @@ from complaints import selectors, sla
 from complaints.api.serializers import CaseSerializer
 from complaints.api.sla_serializers import (
     ExtensionInputSerializer,
+    PauseInputSerializer,
     SlaPolicyInputSerializer,
     SlaPolicyPatchSerializer,
     SlaPolicySerializer,
@@ -117,5 +118,38 @@ class CaseExtensionView(APIView):
     )
     def post(self, request, pk):
         case = sla.case_extend(case_id=pk, actor=request.user, reason=_body(request).get("reason"))
-        case = selectors.case_get_for(actor=request.user, case_id=case.pk)
-        return Response(CaseSerializer(case, context={"request": request}).data)
+        return _case_response(request, case.pk)
+
+
+class CasePauseView(APIView):
+    @extend_schema(
+        operation_id="complaints_pause",
+        request=PauseInputSerializer,
+        responses={200: CaseSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        description=(
+            "Stop the verify and final-answer clocks (those not yet due) while waiting for the "
+            "customer. The paused time does not count: resuming moves the due times later by it. "
+            "Any transition, an inbound contact from the complainant or an extension resumes them."
+        ),
+        examples=[OpenApiExample("等待补充材料", request_only=True, value={"reason": "等待客户提供还款凭证"})],
+    )
+    def post(self, request, pk):
+        case = sla.case_pause(case_id=pk, actor=request.user, reason=_body(request).get("reason"))
+        return _case_response(request, case.pk)
+
+
+class CaseResumeView(APIView):
+    @extend_schema(
+        operation_id="complaints_resume",
+        request=None,
+        responses={200: CaseSerializer, **_errors(401, 403, 404, 409, 429)},
+        description="Restart the clocks stopped by pause; 409 when none is paused.",
+    )
+    def post(self, request, pk):
+        case = sla.case_resume(case_id=pk, actor=request.user)
+        return _case_response(request, case.pk)
+
+
+def _case_response(request, case_id: int) -> Response:
+    case = selectors.case_get_for(actor=request.user, case_id=case_id)
+    return Response(CaseSerializer(case, context={"request": request}).data)

@@ -59,6 +59,8 @@ class Deadline(models.Model):
     next_check_at = models.DateTimeField(null=True, blank=True)
     breached = models.BooleanField(_("breached"), default=False)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    # Set while the clock is stopped waiting for the customer; resuming shifts due_at and warn_at.
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

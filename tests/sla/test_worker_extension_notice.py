@@ -1,4 +1,7 @@
-"""The complainant notice of an extension, sent through a real Celery worker on Redis."""
+"""The complainant notice of an extension, sent through a real Celery worker on Redis.
+
+Named to run last in this folder: its flush empties the reference tables for later tests.
+"""
 
 import pytest
 
