@@ -116,6 +116,10 @@ def add_duration(start: datetime, duration: timedelta, mode: str) -> datetime:
     and a result on a non-working day moves to the next working day at the same time.
     So 5 working days from Friday 10:00 is the fifth working day after it, at 10:00.
     """
+    if abs(duration) > timedelta(days=MAX_SCAN_DAYS):
+        # Absurd admin input must not overflow the date range or scan for minutes.
+        logger.warning("duration clamped to ten years", extra={"days": duration.days})
+        duration = timedelta(days=MAX_SCAN_DAYS if duration > timedelta(0) else -MAX_SCAN_DAYS)
     if mode != CalendarMode.WORKING_DAYS:
         return start + duration
     local = timezone.localtime(start) if timezone.is_aware(start) else start

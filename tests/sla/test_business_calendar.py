@@ -160,3 +160,8 @@ def test_load_calendar_restores_a_deleted_year():
     CalendarYear.objects.filter(year=2026).delete()
     call_command("load_calendar", "2026", stdout=StringIO(), stderr=StringIO())
     assert is_working_day(date(2026, 2, 14)) is True
+
+
+def test_absurd_duration_is_clamped_instead_of_overflowing():
+    start = datetime(2025, 1, 24, 10, 0, tzinfo=SHANGHAI)
+    assert add_duration(start, timedelta(days=10**8), CalendarMode.WORKING_DAYS).year < 2040
