@@ -57,3 +57,33 @@ def test_readyz_is_not_cached():
     response = Client().get("/readyz")
 
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.fixture
+def restore_after_flush(django_db_blocker):
+    """Request before `transactional_db`: puts the data migrations' rows back after its flush."""
+    yield
+    from tests.complaints.conftest import restore_migration_data
+
+    with django_db_blocker.unblock():
+        restore_migration_data()
+
+
+@pytest.fixture
+def database_down(restore_after_flush, transactional_db):
+    """The app's own connection, closed and pointed at a port where nothing listens."""
+    from django.db import connection
+
+    previous = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = str(closed_port())
+    yield
+    connection.close()
+    connection.settings_dict["PORT"] = previous
+
+
+def test_readyz_is_503_naming_the_database_when_it_is_down(database_down):
+    response = Client().get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["database"]

@@ -55,7 +55,7 @@ class AttemptSerializer(serializers.Serializer):
 class DeliverySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     event_id = serializers.UUIDField(source="event.id")
-    event_type = serializers.ChoiceField(source="event.type", choices=EventType.choices)
+    event_type = serializers.CharField(source="event.type")
     state = serializers.ChoiceField(choices=DeliveryState.choices)
     attempts = serializers.IntegerField()
     last_status_code = serializers.IntegerField(allow_null=True)

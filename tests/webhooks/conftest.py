@@ -67,25 +67,26 @@ def receiver():
     server.server_close()
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Roles and categories come from data migrations, which a transactional test's flush
-    (a worker test, here or elsewhere) empties: put them back when they are missing."""
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
-    if not uses_db:
-        return
-    request.getfixturevalue("_django_db_helper")
-    from tests.complaints.conftest import restore_migration_data
-
-    restore_migration_data()
-
-
-@pytest.fixture
-def restore_after_flush(django_db_blocker):
-    """Request before `transactional_db`: its teardown then runs after the flush and puts the
-    reference data back for the tests that follow."""
-    yield
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_at_start(django_db_setup, django_db_blocker):
+    """Roles and categories come from data migrations; a transactional test's flush (here or in
+    an earlier session) empties them: put them back, committed, before this folder's tests."""
     from tests.complaints.conftest import restore_migration_data
 
     with django_db_blocker.unblock():
         restore_migration_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request, django_db_blocker):
+    """After a transactional test's flush, put the reference data back for the tests that follow.
+
+    Autouse and independent of the database fixtures, so it is set up before them and torn
+    down after them, i.e. after the flush.
+    """
+    yield
+    if "transactional_db" in request.fixturenames:
+        from tests.complaints.conftest import restore_migration_data
+
+        with django_db_blocker.unblock():
+            restore_migration_data()

@@ -282,3 +282,19 @@ def test_requeue_picks_only_due_pending_deliveries(admin_user, receiver, celery_
     Delivery.objects.exclude(pk=due.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
 
     assert services.deliveries_requeue_due() == 1
+
+
+@pytest.mark.django_db
+def test_broker_outage_at_publish_leaves_the_delivery_pending(
+    admin_user, receiver, settings, django_capture_on_commit_callbacks
+):
+    from tests.escalation.brokers import free_port, use_broker
+
+    subscribe(admin_user, receiver.url)
+    with use_broker(settings, f"redis://127.0.0.1:{free_port()}/0"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.event_publish(type="case.created", data={"case_id": 1})
+
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.attempts) == ("pending", 0)
+    assert delivery.next_attempt_at <= timezone.now()

@@ -17,7 +17,7 @@ SECRET = "s3cret-for-tests-only"
 
 
 @pytest.fixture
-def fast_retry_worker(restore_after_flush, transactional_db, celery_queue):
+def fast_retry_worker(transactional_db, celery_queue):
     """A worker whose webhook backoff starts at 0.3 s and whose receiver timeout is 0.5 s."""
     proc = start_celery_worker(celery_queue, extra_env={"WEBHOOK_RETRY_BASE": "0.3", "WEBHOOK_TIMEOUT": "0.5"})
     yield proc
@@ -54,3 +54,21 @@ def test_timed_out_delivery_is_retried(fast_retry_worker, admin_user, agent, rec
     delivery = wait_until(delivered, timeout=30)
     assert list(delivery.attempt_log.values_list("number", "error")) == [(1, "timeout"), (2, "")]
     assert delivery.event.data["transition"] == {"name": "start_verification", "from": "intake", "to": "verify"}
+
+
+@pytest.mark.celery
+def test_event_published_while_the_broker_is_down_is_sent_by_the_retry_sweep(
+    fast_retry_worker, admin_user, agent, receiver, settings
+):
+    from tests.escalation.brokers import free_port, use_broker
+    from webhooks.tasks import retry_pending
+
+    services.subscription_create(actor=admin_user, url=receiver.url, events=["case.created"], secret=SECRET)
+    with use_broker(settings, f"redis://127.0.0.1:{free_port()}/0"):
+        make_case(actor=agent)
+    assert Delivery.objects.get().state == DeliveryState.PENDING
+
+    assert retry_pending() == 1
+
+    wait_until(delivered, timeout=30)
+    assert len(receiver.requests) == 1
