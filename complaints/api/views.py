@@ -20,8 +20,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.exceptions import NotFound
 from common.api import COMMON_ERROR_EXAMPLES, ErrorSerializer, LimitedJSONParser, error_example
+from common.exceptions import NotFound
 from common.idempotency import HEADER as IDEMPOTENCY_HEADER
 from common.idempotency import KEY_RE, run_idempotent
 from complaints import selectors, services
@@ -153,6 +153,8 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = CaseFilter
     pagination_class = CasePagination
     parser_classes = [LimitedJSONParser]
+    # Any path segment reaches the view, so a malformed id is our JSON 404, not Django's HTML one.
+    lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -224,7 +226,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
         examples=[*TRANSITION_EXAMPLES, CASE_EXAMPLE, VALIDATION_EXAMPLE, TRANSITION_EXAMPLE, *COMMON_ERROR_EXAMPLES],
     )
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/.]+)")
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/]+)")
     def transitions(self, request: Request, pk: str, name: str) -> Response:
         payload = _object(request.data)
         version = _version(payload)
