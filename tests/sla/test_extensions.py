@@ -191,3 +191,13 @@ def test_extension_notice_for_an_unknown_extension_records_nothing(agent):
     case = make_case(actor=agent)
     send_extension_notice(case.pk, 1, agent.pk)
     assert not Communication.objects.filter(case=case).exists()
+
+
+def test_extension_notice_goes_by_email_without_a_phone(agent):
+    case = make_case(
+        actor=agent, received_at=RECEIVED,
+        complainant={"name": "张三", "id_number": "110101199003071233", "email": "a@b.cn"},
+    )
+    _extend(case, agent)
+    send_extension_notice(case.pk, 1, agent.pk)
+    assert Communication.objects.get(case=case).channel == "email"
