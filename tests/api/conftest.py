@@ -41,6 +41,14 @@ def _seed_data_survives_live_server_tests(django_db_setup, django_db_blocker):
         _reseed_if_flushed()
 
 
+@pytest.fixture
+def live_api(live_server, transactional_db):
+    """The live server on a committed database that still has its roles and categories
+    (an earlier transactional test in this session may have flushed them)."""
+    _reseed_if_flushed()
+    return live_server
+
+
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:

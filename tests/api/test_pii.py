@@ -2,8 +2,10 @@ import logging
 
 import pytest
 
+from accounts.roles import Role
 from complaints.models import PiiAccessLog
 from tests.api.conftest import case_url, error_codes
+from tests.factories import UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
 CLEAR = {
@@ -48,8 +50,6 @@ def test_agent_of_the_team_gets_403_and_no_log(api, agent, case_a):
 
 
 def test_api_client_gets_403_for_its_own_case(api, callcenter, team_a):
-    from tests.factories import make_case
-
     case = make_case(actor=callcenter)
 
     assert pii(api(callcenter), case, reason="核对").status_code == 403
@@ -85,3 +85,13 @@ def test_the_detail_stays_masked_for_a_role_that_may_reveal(api, supervisor, cas
 
     assert "13800001234" not in body
     assert "110101199003071233" not in body
+
+
+def test_emergency_member_without_an_activation_gets_404(api, member, case_a):
+    assert pii(api(member), case_a, reason="x").status_code == 404
+
+
+def test_supervisor_of_another_team_gets_404(api, team_b, case_a):
+    other = UserFactory(role=Role.SUPERVISOR, teams=[team_b])
+
+    assert pii(api(other), case_a, reason="x").status_code == 404

@@ -245,3 +245,29 @@ def test_timeline_lists_entries_oldest_first_in_api_md_shape(api, agent, case_a)
 
 def test_timeline_of_another_teams_case_is_a_404(api, agent_b, case_a):
     assert api(agent_b).get(case_url(case_a, "timeline/")).status_code == 404
+
+
+def test_api_client_may_not_edit_its_case(api, callcenter, team_a):
+    case = make_case(actor=callcenter)
+
+    assert api(callcenter).patch(case_url(case), {"summary": "改"}, format="json").status_code == 403
+
+
+def test_supervisor_works_cases_of_every_team_they_supervise(api, supervisor, agent_b):
+    case = make_case(actor=agent_b)
+
+    assert transition(api(supervisor), case, "start_verification").status_code == 200
+
+
+def test_admin_may_fire_transitions_on_any_case(api, admin_user, case_a):
+    assert transition(api(admin_user), case_a, "withdraw", {"reason": "重复登记"}).status_code == 200
+
+
+def test_auditor_reads_the_timeline_of_any_case(api, auditor, case_a):
+    assert api(auditor).get(case_url(case_a, "timeline/")).status_code == 200
+
+
+def test_auditor_may_not_record_communications(api, auditor, case_a):
+    payload = {"channel": "phone", "direction": "outbound", "outcome": "reached", "summary": "x"}
+
+    assert api(auditor).post(case_url(case_a, "communications/"), payload, format="json").status_code == 403
