@@ -5,10 +5,17 @@ from __future__ import annotations
 from celery import shared_task
 
 from complaints import escalation
+from notifications.services import enqueue_on_commit
 
 
 @shared_task(name="complaints.sweep_deadlines", ignore_result=True)
 def sweep_deadlines() -> int:
     """Escalate the deadlines that are due (beat runs this every ESCALATION_SWEEP_INTERVAL
-    seconds). Idempotent and safe in parallel; returns the number of steps fired."""
-    return escalation.deadlines_sweep().fired
+    seconds). Idempotent and safe in parallel; returns the number of steps fired. Facing a
+    backlog, it starts one more sweep so that another worker process shares the work."""
+    return escalation.deadlines_sweep(on_backlog=_call_for_help).fired
+
+
+def _call_for_help() -> None:
+    # Outside any transaction this publishes at once; a broker error is logged, never raised.
+    enqueue_on_commit(sweep_deadlines)

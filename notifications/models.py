@@ -15,12 +15,14 @@ class Channel(models.TextChoices):
 class Notification(models.Model):
     """One message to one user. The row is the in-app notification; other channels are deliveries."""
 
+    # Indexed by notif_recipient_id (recipient, -id); a second index would only slow the inserts.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), max_length=10000, blank=True)
+    # Not indexed: notifications are read per recipient, and cases are never deleted.
     case = models.ForeignKey(
         "complaints.ComplaintCase",
         verbose_name=_("case"),
@@ -28,6 +30,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     data = models.JSONField(_("data"), default=dict, blank=True)
     is_drill = models.BooleanField(_("drill"), default=False)
@@ -62,7 +65,10 @@ class DeliveryState(models.TextChoices):
 class Delivery(models.Model):
     """A notification sent through an outbound channel; pending rows are retried until sent."""
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed by the unique (notification, channel) constraint.
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     state = models.CharField(
         _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.bulk import insert_rows
 from common.exceptions import NotFound
 from notifications.backends import BACKENDS, get_backend
 from notifications.models import Channel, Delivery, DeliveryState, Notification
@@ -83,7 +84,7 @@ def notify(
     Call inside the caller's transaction. In-app is always included; a user without an e-mail
     address or phone gets no delivery on that channel. Sending happens after commit, by Celery.
     """
-    return notify_bulk(
+    ids = notify_bulk(
         [
             Message(
                 recipients=users,
@@ -97,50 +98,48 @@ def notify(
             )
         ]
     )
+    return list(Notification.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def notify_bulk(messages: Sequence[Message]) -> list[Notification]:
-    """`notify()` for many messages at once: a constant number of queries for any batch size."""
+def notify_bulk(messages: Sequence[Message]) -> list[int]:
+    """`notify()` for many messages at once, in a constant number of queries for any batch size.
+
+    Returns the ids of the notifications created.
+    """
     unknown = {c for m in messages for c in m.channels} - set(BACKENDS)
     if unknown:
         raise ValueError(f"unknown notification channels: {sorted(unknown)}")
     users = _load_users({_user_id(u) for m in messages for u in m.recipients})
-    notifications: list[Notification] = []
-    outbound: list[tuple[int, str]] = []  # (index in notifications, channel)
     backends = {c: get_backend(c) for c in BACKENDS if c != Channel.INAPP}
+    now = timezone.now()
+    rows: list[tuple] = []
+    outbound: list[tuple[int, str]] = []  # (index in rows, channel)
     for message in messages:
+        title, body = str(message.title)[:200], str(message.body)
         seen: set[int] = set()
         for recipient in message.recipients:
             user = users.get(_user_id(recipient))
             if user is None or user.pk in seen:
                 continue
             seen.add(user.pk)
-            notifications.append(
-                Notification(
-                    recipient=user,
-                    kind=message.kind,
-                    title=str(message.title)[:200],
-                    body=str(message.body),
-                    case_id=message.case_id,
-                    data=message.data,
-                    is_drill=message.is_drill,
-                )
-            )
+            rows.append((user.pk, message.kind, title, body, message.case_id, message.data, message.is_drill, now))
             for channel in message.channels:
                 if channel != Channel.INAPP and backends[channel].address(user):
-                    outbound.append((len(notifications) - 1, channel))
-    Notification.objects.bulk_create(notifications, batch_size=1000)
+                    outbound.append((len(rows) - 1, channel))
+    ids = insert_rows(
+        Notification,
+        ["recipient_id", "kind", "title", "body", "case_id", "data", "is_drill", "created_at"],
+        rows,
+    )
     if outbound:
-        catch_up_at = timezone.now() + CATCH_UP_AFTER
-        deliveries = Delivery.objects.bulk_create(
-            [
-                Delivery(notification=notifications[i], channel=channel, next_attempt_at=catch_up_at)
-                for i, channel in outbound
-            ],
-            batch_size=1000,
+        catch_up_at = now + CATCH_UP_AFTER
+        delivery_ids = insert_rows(
+            Delivery,
+            ["notification_id", "channel", "state", "attempts", "next_attempt_at", "last_error", "created_at"],
+            [(ids[i], channel, DeliveryState.PENDING.value, 0, catch_up_at, "", now) for i, channel in outbound],
         )
-        _enqueue_deliveries([d.pk for d in deliveries])
-    return notifications
+        _enqueue_deliveries(delivery_ids)
+    return ids
 
 
 def _user_id(user) -> int:

@@ -251,3 +251,18 @@ def test_deadline_met_by_transition_is_not_escalated(case, people):
     assert steps(deadline) == []
 
 
+
+
+def test_backlog_asks_for_help_once(make_quiet_case):
+    for _ in range(5):
+        due_deadline(make_quiet_case())
+    calls = []
+    deadlines_sweep(batch_size=2, on_backlog=lambda: calls.append(1))
+    assert calls == [1]
+
+
+def test_no_backlog_no_help(case):
+    due_deadline(case)
+    calls = []
+    deadlines_sweep(batch_size=2, on_backlog=lambda: calls.append(1))
+    assert calls == []
