@@ -549,7 +549,7 @@ def case_transition(
     payload = payload if isinstance(payload, dict) else {}
     try:
         with transaction.atomic():
-            # No row lock: ConcurrentTransitionMixin makes the losing save of a race fail.
+            # Read without a lock: refusals need none; the row is locked just before the write.
             case = case_get_visible(actor=actor, case_id=case_id)
             if not actor.has_perm(spec.permission, case):
                 raise ActionNotPermitted(_("You may not do this on this case."))
@@ -569,9 +569,21 @@ def case_transition(
                 raise TransitionNotAllowed(
                     _("“%(name)s” is not possible yet: an earlier step is missing.") % {"name": name}
                 )
+            # Lock the row now and refuse if anyone wrote the case since it was read (an edit, an
+            # extension, the same transition): the save below must not undo their change.
+            locked_version = (
+                ComplaintCase.objects.select_for_update().filter(pk=case.pk).values_list("version", flat=True).first()
+            )
+            if locked_version != case.version:
+                raise ConflictError(
+                    _("Someone else changed this case at the same moment; reload it and try again.")
+                )
+            before = {f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields}
             method(**kwargs)
             _bump_version(case)
-            case.save()
+            # Only the columns the transition changed: the escalation sweep raises escalation_level
+            # and is_breached without a version bump, and those must survive.
+            case.save(update_fields=[name for name, value in before.items() if getattr(case, name) != value])
             if actions:
                 ResolutionAction.objects.bulk_create(ResolutionAction(case=case, **a) for a in actions)
             _event(

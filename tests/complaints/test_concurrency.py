@@ -108,3 +108,69 @@ def test_concurrent_creation_gives_unique_references(agent, agent_b, supervisor,
     references = _run_in_threads(create(agent), create(agent_b), create(supervisor), create(callcenter))
 
     assert len(set(references)) == 4 == ComplaintCase.objects.count()
+
+
+@pytest.fixture
+def transition_paused_after_load(monkeypatch):
+    """Hold a transition after it read the case, until the test lets it go on. (Edits read the
+    case locked, `for_update=True`, and pass straight through.)"""
+    loaded, go_on = threading.Event(), threading.Event()
+    original = services.case_get_visible
+
+    def load_then_pause(**kwargs):
+        case = original(**kwargs)
+        if not kwargs.get("for_update"):
+            loaded.set()
+            go_on.wait(timeout=10)
+        return case
+
+    monkeypatch.setattr(services, "case_get_visible", load_then_pause)
+    return loaded, go_on
+
+
+def test_transition_does_not_undo_a_concurrent_escalation(agent, transition_paused_after_load):
+    loaded, go_on = transition_paused_after_load
+    case = make_case(actor=agent)
+
+    def escalate():
+        loaded.wait(timeout=10)
+        ComplaintCase.objects.filter(pk=case.pk).update(escalation_level=2, is_breached=True)
+        go_on.set()
+
+    _run_in_threads(_fire(case.pk, agent), escalate)
+
+    assert ComplaintCase.objects.filter(pk=case.pk).values_list("state", "escalation_level", "is_breached").get() == (
+        "verify", 2, True
+    )
+
+
+def test_transition_after_a_concurrent_edit_is_a_conflict(agent, supervisor, transition_paused_after_load):
+    loaded, go_on = transition_paused_after_load
+    case = make_case(actor=agent)
+
+    def edit():
+        loaded.wait(timeout=10)
+        try:
+            return services.case_update(case_id=case.pk, actor=supervisor, data={"severity": "high"})
+        finally:
+            go_on.set()
+
+    results = _run_in_threads(_fire(case.pk, agent), edit)
+
+    assert isinstance(results[0], ConflictError)
+
+
+def test_concurrent_edit_survives_a_racing_transition(agent, supervisor, transition_paused_after_load):
+    loaded, go_on = transition_paused_after_load
+    case = make_case(actor=agent)
+
+    def edit():
+        loaded.wait(timeout=10)
+        try:
+            return services.case_update(case_id=case.pk, actor=supervisor, data={"severity": "high"})
+        finally:
+            go_on.set()
+
+    _run_in_threads(_fire(case.pk, agent), edit)
+
+    assert ComplaintCase.objects.get(pk=case.pk).severity == "high"
