@@ -266,3 +266,14 @@ def test_no_backlog_no_help(case):
     calls = []
     deadlines_sweep(batch_size=2, on_backlog=lambda: calls.append(1))
     assert calls == []
+
+
+def test_breached_case_is_listed_by_the_breached_filter(case, people):
+    from rest_framework.test import APIClient
+
+    breached_deadline(case)
+    deadlines_sweep()
+    client = APIClient()
+    client.force_authenticate(people["supervisor"])
+    response = client.get("/api/v1/complaints/?breached=true")
+    assert [c["id"] for c in response.json()["results"]] == [case.pk]

@@ -169,3 +169,14 @@ def test_enqueue_to_a_dead_broker_is_logged_not_raised(dead_broker, caplog, djan
     assert (time.monotonic() - started < 1, [r.getMessage() for r in caplog.records]) == (
         True, ["could not enqueue task; it will be caught up"]
     )
+
+
+def test_context_processor_counts_unread_lazily(agent, rf, django_assert_num_queries):
+    from notifications.context_processors import unread_notifications
+
+    notify([agent], "note", "一")
+    request = rf.get("/")
+    request.user = agent
+    with django_assert_num_queries(0):
+        context = unread_notifications(request)
+    assert int(str(context["unread_notifications"])) == 1
