@@ -55,7 +55,7 @@ from complaints.models import (
     ResolutionAction,
 )
 from complaints.selectors import case_get_visible
-from complaints.validators import normalise_phone
+from complaints.validators import MOBILE_RE, normalise_phone
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -181,6 +181,14 @@ def _team_for_new_case(actor, category: Category) -> Team | None:
     return Team.objects.order_by("pk").first()
 
 
+def _phone_match_key(phone: str) -> str:
+    """One spelling per number for the blind index, so that +86 or a hyphen is not another phone."""
+    key = phone.replace("-", "")
+    if key.startswith("+86") and MOBILE_RE.match(key[3:]):
+        return key[3:]
+    return key
+
+
 def _apply_complainant(case: ComplaintCase, errors: _Errors, complainant: Any, *, partial: bool) -> None:
     if complainant is None and partial:
         return
@@ -215,7 +223,7 @@ def _apply_complainant(case: ComplaintCase, errors: _Errors, complainant: Any, *
                 continue
         setattr(case, field, value)
     phone, id_number = reveal(case.complainant_phone), reveal(case.complainant_id_number)
-    case.phone_index = blind_index(phone) if phone else ""
+    case.phone_index = blind_index(_phone_match_key(phone)) if phone else ""
     case.id_number_index = blind_index(id_number) if id_number else ""
 
 

@@ -74,3 +74,19 @@ def test_repeat_is_found_across_teams(agent, agent_b):
     case = make_case(actor=agent, complainant={"name": "张三", "phone": "13800001234"})
 
     assert case.is_repeat is True
+
+
+def test_same_mobile_with_country_code_is_a_repeat(agent):
+    make_case(actor=agent, received_at=_days_ago(2), complainant={"name": "张三", "phone": "13800001234"})
+
+    case = make_case(actor=agent, complainant={"name": "张三", "phone": "+86 138 0000 1234"})
+
+    assert case.is_repeat is True
+
+
+def test_same_landline_with_or_without_hyphen_is_a_repeat(agent):
+    make_case(actor=agent, received_at=_days_ago(2), complainant={"name": "赵六", "phone": "010-62345678"})
+
+    case = make_case(actor=agent, complainant={"name": "赵六", "phone": "01062345678"})
+
+    assert case.is_repeat is True
