@@ -1,6 +1,7 @@
 """The lifecycle of API.md, pinned: states, transition names and every (source, target, name)."""
 
 import pytest
+from django_fsm import can_proceed, has_transition_perm
 
 from complaints.choices import CaseState
 from complaints.models import ComplaintCase
@@ -77,3 +78,26 @@ def test_withdrawn_case_offers_no_transition(db, agent):
     case = case_transition(case_id=case.pk, name="withdraw", actor=agent, payload={"reason": "客户撤诉"})
 
     assert list(case.get_available_user_state_transitions(agent)) == []
+
+
+def test_transition_permission_allows_an_agent_of_the_team(db, agent):
+    assert has_transition_perm(make_case(actor=agent).start_verification, agent)
+
+
+def test_transition_permission_refuses_an_auditor(db, agent, auditor):
+    assert not has_transition_perm(make_case(actor=agent).start_verification, auditor)
+
+
+def test_transition_permission_refuses_an_agent_of_another_team(db, agent, agent_b):
+    assert not has_transition_perm(make_case(actor=agent).start_verification, agent_b)
+
+
+def test_withdraw_permission_allows_the_creating_api_client(db, callcenter):
+    assert has_transition_perm(make_case(actor=callcenter).withdraw, callcenter)
+
+
+def test_guard_blocks_complete_verification_without_assignee(db, agent):
+    case = advance(make_case(actor=agent), actor=agent, steps=1)
+    case.assignee = None
+
+    assert not can_proceed(case.complete_verification)
