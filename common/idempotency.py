@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
@@ -22,7 +26,11 @@ from rest_framework.response import Response
 from common.exceptions import ConflictError, ValidationFailed
 from common.models import IdempotencyRecord
 
+logger = logging.getLogger(__name__)
+
 HEADER = "Idempotency-Key"
+# How long a key is honoured; clients retry within minutes, so a day is generous.
+DEFAULT_TTL = timedelta(hours=24)
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -82,3 +90,21 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
         )
     replay_status = status.HTTP_200_OK if record.status_code == status.HTTP_201_CREATED else record.status_code
     return Response(record.response_body, status=replay_status, headers={REPLAYED_HEADER: "true"})
+
+
+def idempotency_records_prune(*, older_than: timedelta | None = None, batch_size: int = 5000) -> int:
+    """Delete stored answers older than `older_than` (default `IDEMPOTENCY_KEY_TTL`, 24 h).
+
+    In batches, so a large backlog never holds one long transaction. Returns how many went.
+    A key used again after this is treated as new.
+    """
+    ttl = older_than or getattr(settings, "IDEMPOTENCY_KEY_TTL", DEFAULT_TTL)
+    cutoff = timezone.now() - ttl
+    deleted = 0
+    while True:
+        ids = list(IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        deleted += IdempotencyRecord.objects.filter(pk__in=ids).delete()[0]
+    logger.info("idempotency records pruned", extra={"deleted": deleted})
+    return deleted

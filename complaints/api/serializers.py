@@ -185,6 +185,15 @@ class ComplainantInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=200, required=False)
 
 
+class ComplainantPatchSerializer(ComplainantInputSerializer):
+    """On PATCH only the complainant fields sent are changed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
 class CaseCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     category = serializers.CharField(help_text=_("A category code from GET /api/v1/categories/."))
@@ -207,6 +216,8 @@ class CaseUpdateSerializer(CaseCreateSerializer):
     version = serializers.IntegerField(
         required=False, help_text=_("The version you read; a stale one gives 409.")
     )
+
+    complainant = ComplainantPatchSerializer(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

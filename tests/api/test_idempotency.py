@@ -1,10 +1,14 @@
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 import requests
 from django.db import connection
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from common.models import IdempotencyRecord
+from common.tasks import prune_idempotency_records
 from complaints.models import ComplaintCase
 from tests.api.conftest import error_codes
 from tests.factories import case_payload
@@ -98,3 +102,24 @@ def test_eight_concurrent_requests_with_one_key_make_one_case_and_eight_identica
     bodies = [r.json() for r in responses]
     assert all(body == bodies[0] for body in bodies)
     assert bodies[0]["id"] == ComplaintCase.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_prune_deletes_only_records_past_their_time_to_live(api, callcenter, team_a):
+    client = api(callcenter)
+    post(client, case_payload(), "old-key")
+    post(client, case_payload(summary="新投诉"), "new-key")
+    IdempotencyRecord.objects.filter(key="old-key").update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert prune_idempotency_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new-key"]
+
+
+@pytest.mark.django_db
+def test_a_key_used_again_after_pruning_creates_a_new_case(api, callcenter, team_a):
+    client = api(callcenter)
+    post(client, case_payload(), "reused-after-a-day")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(days=2))
+    prune_idempotency_records()
+
+    assert post(client, case_payload(), "reused-after-a-day").status_code == 201
