@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from accounts.roles import Role
 from common.exceptions import DomainError
 from complaints import services
-from complaints.choices import Finding
+from complaints.choices import CaseState, Finding
 from complaints.models import (
     Attachment,
     CalendarDay,
@@ -171,14 +171,26 @@ class ResolutionActionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def _state_label(value: str) -> str:
+    return CaseState(value).label if value in CaseState.values else value
+
+
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ("at", "kind", "actor", "transition", "from_state", "to_state", "summary")
+    fields = ("at", "kind", "actor", "transition", "from_label", "to_label", "summary")
     readonly_fields = fields
     verbose_name_plural = _("timeline")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("from"))
+    def from_label(self, event: CaseEvent) -> str:
+        return _state_label(event.from_state)
+
+    @admin.display(description=_("to"))
+    def to_label(self, event: CaseEvent) -> str:
+        return _state_label(event.to_state)
 
 
 class CaseAdminForm(forms.ModelForm):

@@ -2,11 +2,13 @@
 edits and transitions through the services."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from complaints.choices import EventKind
-from complaints.models import CaseEvent
+from complaints.admin import CaseEventInline
+from complaints.models import CaseEvent, ComplaintCase
 from tests.factories import TeamFactory, UserFactory, advance, make_case
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +261,12 @@ def _form_data(page) -> dict:
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management[name].value()
     return data
+
+
+def test_timeline_inline_shows_state_names(agent, case_a):
+    case = advance(case_a, actor=agent, steps=1)
+    event = CaseEvent.objects.filter(case=case).latest("id")
+    inline = CaseEventInline(ComplaintCase, admin.site)
+
+    with translation.override("en"):
+        assert (inline.from_label(event), inline.to_label(event)) == ("Intake", "Verification")
