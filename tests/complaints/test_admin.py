@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from complaints.choices import EventKind
 from complaints.admin import CaseEventInline
+from complaints.choices import EventKind
 from complaints.models import CaseEvent, ComplaintCase
 from tests.factories import TeamFactory, UserFactory, advance, make_case
 
