@@ -9,7 +9,7 @@ from django.forms.models import model_to_dict
 from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
 from common.pii import PiiKind, Sensitive, blind_index, mask
 from complaints.models import ComplaintCase, PiiAccessLog
-from complaints.services import case_pii_reveal
+from complaints.services import case_pii_reveal, case_transition
 from tests.factories import DEMO_ID_NUMBER, make_case
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,18 @@ def test_reveal_of_an_invisible_case_is_not_found(agent, agent_b):
 
     with pytest.raises(NotFound):
         case_pii_reveal(case_id=case.pk, actor=agent_b, reason="x")
+
+
+def test_case_repr_shows_no_personal_data(agent):
+    case = ComplaintCase.objects.get(pk=make_case(actor=agent).pk)
+
+    assert "13800001234" not in repr(case) + str(case)
+
+
+def test_create_and_transition_log_no_personal_data(agent, caplog):
+    caplog.set_level("DEBUG")
+
+    case = make_case(actor=agent)
+    case_transition(case_id=case.pk, name="start_verification", actor=agent)
+
+    assert not any(secret in caplog.text for secret in ("13800001234", DEMO_ID_NUMBER, "张三", "88812"))

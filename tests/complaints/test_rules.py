@@ -1,8 +1,10 @@
 """Who sees what (complaints.rules and the list filter that mirrors them), per role."""
 
 import pytest
+from django.db.models import Q
 
 from common.exceptions import NotFound
+from complaints import selectors
 from complaints.selectors import case_get_visible, case_list_for
 from tests.factories import TeamFactory, UserFactory, make_case
 
@@ -125,3 +127,31 @@ def test_agent_may_not_view_pii(agent, case_a):
 )
 def test_who_may_create_a_complaint(request, role_fixture, allowed):
     assert request.getfixturevalue(role_fixture).has_perm("complaints.create_case") is allowed
+
+
+@pytest.fixture
+def activation_covers(monkeypatch):
+    """Stand in for the contingency app: its provider lets emergency staff see covered cases."""
+    covered: set[int] = set()
+    monkeypatch.setattr(selectors, "_extra_visibility", [lambda user: Q(pk__in=covered)])
+    return covered
+
+
+def test_emergency_lead_sees_the_cases_of_their_activations(lead, case_a, case_b, activation_covers):
+    activation_covers.add(case_a.pk)
+
+    assert (_listed(lead), lead.has_perm("complaints.view_case", case_a)) == ({case_a.pk}, True)
+
+
+def test_activation_visibility_does_not_widen_an_agents_view(agent_b, case_a, activation_covers):
+    activation_covers.add(case_a.pk)
+
+    assert (_listed(agent_b), agent_b.has_perm("complaints.view_case", case_a)) == (set(), False)
+
+
+def test_emergency_member_may_view_but_not_work_a_covered_case(member, case_a, activation_covers):
+    activation_covers.add(case_a.pk)
+
+    assert (member.has_perm("complaints.view_case", case_a), member.has_perm("complaints.work_case", case_a)) == (
+        True, False
+    )
