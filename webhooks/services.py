@@ -325,7 +325,8 @@ def delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
             duration_ms=duration_ms,
             succeeded=succeeded,
         )
-        Delivery.objects.filter(pk=delivery_id, attempts=number - 1).update(**fields)
+        # Conditional: a subscription deactivated meanwhile keeps its delivery cancelled.
+        Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING, attempts=number - 1).update(**fields)
         if retry_in is not None:
             delay = retry_in
             transaction.on_commit(lambda: delivery_enqueue(delivery_ids=[delivery_id], countdown=delay))
