@@ -36,7 +36,7 @@ TARGET_WEIGHTS = [12, 12, 12, 8, 8, 8, 30, 5, 5]
 # Days before now a case with this target was received (older cases are further along).
 RECEIVED_DAYS = {
     "intake": (0, 3), "verify": (0.5, 12), "communicate": (2, 20), "resolve": (3, 25),
-    "feedback": (5, 35), "follow_up": (7, 40), "closed": (10, 60), "withdrawn": (3, 60),
+    "feedback": (5, 35), "follow_up": (7, 40), "closed": (10, 59), "withdrawn": (3, 59),
     "reopened": (10, 45),
 }
 SEVERITY_WEIGHTS = {Severity.LOW: 15, Severity.NORMAL: 55, Severity.HIGH: 22, Severity.CRITICAL: 8}
