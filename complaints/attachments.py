@@ -145,10 +145,16 @@ def detect_type(file: UploadedFile) -> FileType | None:
 
 
 def clean_file_name(name: str) -> str:
-    """The user's file name without directories, control or bidirectional-override characters."""
+    """The user's file name without directories, control or bidirectional-override characters,
+    or the trailing dots and spaces that Windows drops."""
     base = PurePath(name.replace("\\", "/")).name
-    cleaned = "".join(ch for ch in base if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
-    return cleaned[:255] or "attachment"
+    cleaned = "".join(ch for ch in base if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return cleaned.strip().rstrip(". ")
+
+
+def _split_extension(name: str) -> tuple[str, str]:
+    stem, dot, extension = name.rpartition(".")
+    return (stem, "." + extension.lower()) if dot else (name, "")
 
 
 # -- service ----------------------------------------------------------------------------------
@@ -176,7 +182,6 @@ def attachment_add(*, case_id: int, actor, file: UploadedFile | None) -> Attachm
             _("The file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}
         )
 
-    name = clean_file_name(file.name or "")
     file_type = detect_type(file)
     if file_type is None:
         raise ValidationFailed.single(
@@ -184,16 +189,16 @@ def attachment_add(*, case_id: int, actor, file: UploadedFile | None) -> Attachm
             "invalid_type",
             _("This type of file is not allowed. Allowed types: %(types)s.") % {"types": ALLOWED_DESCRIPTION},
         )
-    extension = PurePath(name).suffix.lower()
+    stem, extension = _split_extension(clean_file_name(file.name or ""))
     if extension and extension not in file_type.extensions:
         raise ValidationFailed.single(
             "file",
             "type_mismatch",
             _("The file name ends in “%(extension)s” but the content is %(type)s.")
-            % {"extension": extension, "type": file_type.code.upper()},
+            % {"extension": extension[:20], "type": file_type.code.upper()},
         )
-    if not extension:
-        name = name + file_type.extensions[0]
+    extension = extension or file_type.extensions[0]
+    name = (stem or "attachment")[: 255 - len(extension)] + extension
 
     digest = hashlib.sha256()
     file.seek(0)

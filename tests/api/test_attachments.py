@@ -119,6 +119,38 @@ def test_upload_without_extension_gets_the_detected_one(agent, case):
     assert response.json()["name"] == "recording.mp3"
 
 
+@pytest.mark.django_db
+def test_long_name_is_shortened_keeping_its_extension(agent, case):
+    response = upload(agent, case.pk, "记" * 300 + ".pdf", PDF_BYTES)
+
+    name = response.json()["name"]
+    assert (len(name), name[-4:]) == (255, ".pdf")
+
+
+@pytest.mark.django_db
+def test_name_of_only_an_extension_gets_a_stem(agent, case):
+    assert upload(agent, case.pk, ".pdf", PDF_BYTES).json()["name"] == "attachment.pdf"
+
+
+@pytest.mark.django_db
+def test_trailing_dots_are_dropped_from_the_name(agent, case):
+    assert upload(agent, case.pk, "a.pdf. .", PDF_BYTES).json()["name"] == "a.pdf"
+
+
+@pytest.mark.django_db
+def test_right_to_left_override_cannot_disguise_the_extension(agent, case):
+    response = upload(agent, case.pk, "invoice\u202efdp.exe", PDF_BYTES)
+
+    assert response.json()["errors"][0]["code"] == "type_mismatch"
+
+
+@pytest.mark.django_db
+def test_absurdly_long_extension_is_400_not_500(agent, case):
+    response = upload(agent, case.pk, "a." + "b" * 300, PDF_BYTES)
+
+    assert response.status_code == 400
+
+
 # -- refused uploads --------------------------------------------------------------------------
 
 
