@@ -87,6 +87,15 @@ class SubscriptionListView(APIView):
         request=SubscriptionInputSerializer,
         responses={201: SubscriptionCreatedSerializer},
         summary=_("Subscribe a URL to events"),
+        description=_(
+            "Each event is POSTed as JSON {\"id\", \"type\", \"created_at\", \"data\"} with the headers "
+            "X-Event-Id, X-Event-Type and X-Signature: sha256=<hex HMAC-SHA256 of the raw body with "
+            "the secret>. Any answer other than 2xx, or none within the timeout, is retried with "
+            "exponential backoff (first retry within 30 s, at most 8 attempts); redirects are not "
+            "followed. Receivers see each event at least once and de-duplicate by its id. Case "
+            "events carry the case id, reference, state, category, severity and escalation level, "
+            "never personal data."
+        ),
     )
     def post(self, request):
         _require_admin(request)
