@@ -168,3 +168,18 @@ def test_deliveries_list_shows_each_attempt(admin_user, receiver):
 
     assert (rows[0]["state"], rows[0]["attempts"], rows[0]["event_type"]) == ("pending", 1, "case.created")
     assert [(a["number"], a["status_code"]) for a in rows[0]["attempt_log"]] == [(1, 500)]
+
+
+@pytest.mark.django_db
+def test_admin_reads_one_subscription(admin_user):
+    subscription_id = create(admin_user).json()["id"]
+
+    response = client_for(admin_user).get(f"/api/v1/webhooks/{subscription_id}/")
+
+    assert (response.status_code, response.json()["id"]) == (200, subscription_id)
+    assert "secret" not in response.json()
+
+
+@pytest.mark.django_db
+def test_deliveries_of_unknown_subscription_are_404(admin_user):
+    assert client_for(admin_user).get("/api/v1/webhooks/999999/deliveries/").status_code == 404
