@@ -109,20 +109,21 @@ def notify_bulk(messages: Sequence[Message]) -> list[int]:
     unknown = {c for m in messages for c in m.channels} - set(BACKENDS)
     if unknown:
         raise ValueError(f"unknown notification channels: {sorted(unknown)}")
-    users = _load_users({_user_id(u) for m in messages for u in m.recipients})
+    recipients = [list(m.recipients) for m in messages]  # iterables may be one-shot
+    users = _load_users({_user_id(u) for group in recipients for u in group})
     backends = {c: get_backend(c) for c in BACKENDS if c != Channel.INAPP}
     now = timezone.now()
     rows: list[tuple] = []
     outbound: list[tuple[int, str]] = []  # (index in rows, channel)
-    for message in messages:
-        title, body = str(message.title)[:200], str(message.body)
+    for message, group in zip(messages, recipients, strict=True):
+        kind, title, body = str(message.kind), str(message.title)[:200], str(message.body)
         seen: set[int] = set()
-        for recipient in message.recipients:
+        for recipient in group:
             user = users.get(_user_id(recipient))
             if user is None or user.pk in seen:
                 continue
             seen.add(user.pk)
-            rows.append((user.pk, message.kind, title, body, message.case_id, message.data, message.is_drill, now))
+            rows.append((user.pk, kind, title, body, message.case_id, message.data, message.is_drill, now))
             for channel in message.channels:
                 if channel != Channel.INAPP and backends[channel].address(user):
                     outbound.append((len(rows) - 1, channel))

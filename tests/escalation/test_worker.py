@@ -22,7 +22,7 @@ from tests.escalation.brokers import PrivateRedis, use_broker
 from tests.escalation.factories import DeadlineFactory, due_deadline
 from tests.escalation.processes import start_beat, start_worker
 
-pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def steps_of(deadline) -> int:

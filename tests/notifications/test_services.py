@@ -180,3 +180,8 @@ def test_context_processor_counts_unread_lazily(agent, rf, django_assert_num_que
     with django_assert_num_queries(0):
         context = unread_notifications(request)
     assert int(str(context["unread_notifications"])) == 1
+
+
+def test_notify_accepts_a_one_shot_iterable(agent, supervisor):
+    notify((u for u in (agent, supervisor)), "note", "标题")
+    assert Notification.objects.count() == 2
