@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseState(models.TextChoices):
@@ -113,10 +114,11 @@ class Outcome(models.TextChoices):
 
 
 class DeadlineKind(models.TextChoices):
-    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
-    VERIFY = "verify", _("Verify")
-    FINAL_ANSWER = "final_answer", _("Final answer")
-    FOLLOW_UP = "follow_up", _("Follow-up")
+    # A context of their own: "Follow-up" is also a state, and the Chinese words differ (回访时限).
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("deadline kind", "Acknowledge")
+    VERIFY = "verify", pgettext_lazy("deadline kind", "Verify")
+    FINAL_ANSWER = "final_answer", pgettext_lazy("deadline kind", "Final answer")
+    FOLLOW_UP = "follow_up", pgettext_lazy("deadline kind", "Follow-up")
 
 
 class DeadlineState(models.TextChoices):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from complaints.choices import CaseState
+from complaints.choices import CaseState, DeadlineKind
 
 PO_FILE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -98,3 +98,8 @@ def test_api_negotiates_language_from_accept_language(client):
     response = client.get("/api/v1/categories/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.headers["Content-Language"] == "en"
+
+
+def test_follow_up_deadline_and_follow_up_state_have_their_own_chinese_words():
+    with translation.override("zh-hans"):
+        assert (str(DeadlineKind.FOLLOW_UP.label), str(CaseState.FOLLOW_UP.label)) == ("回访时限", "跟踪回访")
