@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython
@@ -15,14 +16,15 @@ from tests.factories import make_case
 
 
 def _reseed_if_flushed() -> None:
-    """Re-run the data migrations (roles, categories, calendar, SLA policies) after a flush.
+    """Put back what migrations create (content types, permissions, roles, categories,
+    calendar, SLA policies) after a transactional test's flush emptied every table.
 
-    A live-server test runs in a committed transaction that pytest-django ends by truncating
-    every table, data-migration rows included; with --reuse-db the next run would start
-    without roles or categories.
+    Without this a --reuse-db run that follows a live-server or worker test starts with no
+    roles or categories.
     """
     if Group.objects.exists():
         return
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
     graph = MigrationLoader(connection).graph
     plan = list(dict.fromkeys(key for leaf in graph.leaf_nodes() for key in graph.forwards_plan(leaf)))
     with connection.schema_editor() as schema_editor:
@@ -43,8 +45,11 @@ def _seed_data_survives_live_server_tests(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def live_api(live_server, transactional_db):
-    """The live server on a committed database that still has its roles and categories
-    (an earlier transactional test in this session may have flushed them)."""
+    """The live server on a committed database that still has its roles and categories.
+
+    Tests using it are marked `django_db(transaction=True, serialized_rollback=True)`, like the
+    other process-level tests, so their flushes and reloads do not collide.
+    """
     _reseed_if_flushed()
     return live_server
 
