@@ -202,7 +202,11 @@ class LimitedJSONParser(parsers.JSONParser):
             if len(body) > limit:
                 raise RequestTooLarge()
             stream = io.BytesIO(body)
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            # Deeply nested arrays fit in 1 MB and exhaust the decoder's stack: bad input, not a bug.
+            raise exceptions.ParseError(_("JSON nested too deeply.")) from None
 
 
 # -- throttles ------------------------------------------------------------------------------

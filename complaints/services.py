@@ -61,6 +61,7 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 TEXT_MAX = 10000
+RECEIVED_AT_MIN_YEAR = 1970
 # Model field → the API attribute named in errors.
 FIELD_ATTRS = {
     "complainant_name": "complainant.name",
@@ -277,7 +278,11 @@ def _apply_descriptive(case: ComplaintCase, errors: _Errors, data: dict, *, part
         else:
             if timezone.is_naive(received_at):
                 received_at = timezone.make_aware(received_at)
-            case.received_at = received_at
+            # Year-1 dates overflow on conversion to UTC and in the repeat-complaint window.
+            if received_at.year < RECEIVED_AT_MIN_YEAR:
+                errors.add("received_at", "invalid", _("Give a receipt time after 1970."))
+            else:
+                case.received_at = received_at
     _apply_complainant(case, errors, data.get("complainant"), partial=partial)
 
 

@@ -171,3 +171,26 @@ def test_personal_data_never_reaches_the_logs(api, agent, caplog):
 
     for secret in ("13800001234", "110101199003071233", "张三", "LN-2024-88812"):
         assert secret not in caplog.text
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(api, agent):
+    body = b"[" * 200_000 + b"]" * 200_000
+
+    response = api(agent).generic("POST", URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert error_codes(response) == {None: "parse_error"}
+
+
+def test_a_receipt_time_in_year_one_is_a_400_not_a_500(api, agent):
+    response = api(agent).post(URL, case_payload(received_at="0001-01-01T00:00:00+14:00"), format="json")
+
+    assert response.status_code == 400
+    assert error_codes(response) == {"received_at": "invalid"}
+
+
+def test_a_receipt_time_at_the_end_of_the_calendar_is_a_400(api, agent):
+    response = api(agent).post(URL, case_payload(received_at="9999-12-31T23:59:59-14:00"), format="json")
+
+    assert response.status_code == 400
+    assert error_codes(response) == {"received_at": "future"}

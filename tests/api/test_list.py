@@ -296,3 +296,9 @@ def test_a_user_without_a_role_lists_nothing(api):
     user = UserFactory()
 
     assert ids(api(user).get(URL)) == []
+
+
+def test_extreme_receipt_window_filters_are_not_a_500(api, agent, case_a):
+    params = {"received_after": "0001-01-01T00:00:00+14:00", "received_before": "9999-12-31T23:59:59-14:00"}
+
+    assert ids(api(agent).get(URL, params)) == [case_a.pk]
