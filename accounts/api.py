@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 def _bad(attr: str | None, code: str, message: str) -> exceptions.ValidationError:
-    return exceptions.ValidationError({attr or "non_field_errors": [exceptions.ErrorDetail(message, code=code)]})
+    return exceptions.ValidationError(
+        {attr or "non_field_errors": [exceptions.ErrorDetail(message, code=code)]}
+    )
 
 
 class TokenView(APIView):
@@ -43,8 +45,14 @@ class TokenView(APIView):
             429: OpenApiResponse(ErrorSerializer, description="Throttled; see Retry-After."),
         },
         examples=[
-            OpenApiExample("呼叫中心系统", request_only=True, value={"username": "callcenter", "password": "demo-pass-123"}),
-            OpenApiExample("令牌", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}),
+            OpenApiExample(
+                "呼叫中心系统",
+                request_only=True,
+                value={"username": "callcenter", "password": "demo-pass-123"},
+            ),
+            OpenApiExample(
+                "令牌", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}
+            ),
         ],
         auth=[],
     )
@@ -60,6 +68,8 @@ class TokenView(APIView):
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             logger.info("token refused", extra={"reason": "invalid_credentials"})
-            raise _bad(None, "invalid_credentials", _("Unable to log in with the given username and password."))
+            raise _bad(
+                None, "invalid_credentials", _("Unable to log in with the given username and password.")
+            )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

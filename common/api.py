@@ -55,9 +55,18 @@ class ErrorType:
     SERVER_ERROR = "server_error"
 
     ALL = [
-        VALIDATION, NOT_AUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, METHOD_NOT_ALLOWED,
-        NOT_ACCEPTABLE, INVALID_TRANSITION, CONFLICT, REQUEST_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
-        THROTTLED, SERVER_ERROR,
+        VALIDATION,
+        NOT_AUTHENTICATED,
+        PERMISSION_DENIED,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        NOT_ACCEPTABLE,
+        INVALID_TRANSITION,
+        CONFLICT,
+        REQUEST_TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
+        THROTTLED,
+        SERVER_ERROR,
     ]
 
 
@@ -82,8 +91,10 @@ def _flatten(detail: Any, prefix: str | None = None) -> list[dict[str, Any]]:
     if isinstance(detail, dict):
         items = []
         for key, value in detail.items():
-            attr = None if key in NON_FIELD_KEYS and prefix is None else (
-                f"{prefix}.{key}" if prefix else str(key)
+            attr = (
+                None
+                if key in NON_FIELD_KEYS and prefix is None
+                else (f"{prefix}.{key}" if prefix else str(key))
             )
             items.extend(_flatten(value, attr))
         return items
@@ -114,7 +125,8 @@ def _domain_response(exc: DomainError) -> Response:
                 error_body(error_type, [_item(None, exc.code, exc.detail or error_type)]), status=code
             )
     return Response(
-        error_body(ErrorType.VALIDATION, [_item(None, exc.code, exc.detail)]), status=status.HTTP_400_BAD_REQUEST
+        error_body(ErrorType.VALIDATION, [_item(None, exc.code, exc.detail)]),
+        status=status.HTTP_400_BAD_REQUEST,
     )
 
 
@@ -270,9 +282,16 @@ class AuthThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
 
 
 class ErrorItemSerializer(serializers.Serializer):
-    attr = serializers.CharField(allow_null=True, help_text=gettext_lazy("The field at fault, dotted for nested fields; null for the whole request."))
-    code = serializers.CharField(help_text=gettext_lazy("Machine-readable reason, e.g. required, invalid_choice, max_length."))
-    detail = serializers.CharField(help_text=gettext_lazy("Human-readable explanation in the user's language."))
+    attr = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy("The field at fault, dotted for nested fields; null for the whole request."),
+    )
+    code = serializers.CharField(
+        help_text=gettext_lazy("Machine-readable reason, e.g. required, invalid_choice, max_length.")
+    )
+    detail = serializers.CharField(
+        help_text=gettext_lazy("Human-readable explanation in the user's language.")
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -280,7 +299,9 @@ class ErrorSerializer(serializers.Serializer):
     errors = ErrorItemSerializer(many=True)
 
 
-def error_example(name: str, error_type: str, attr: str | None, code: str, detail: str, *, status_codes: list[str]) -> OpenApiExample:
+def error_example(
+    name: str, error_type: str, attr: str | None, code: str, detail: str, *, status_codes: list[str]
+) -> OpenApiExample:
     return OpenApiExample(
         name,
         value=error_body(error_type, [_item(attr, code, detail)]),
@@ -290,8 +311,29 @@ def error_example(name: str, error_type: str, attr: str | None, code: str, detai
 
 
 COMMON_ERROR_EXAMPLES = [
-    error_example("未登录", ErrorType.NOT_AUTHENTICATED, None, "not_authenticated", "身份认证信息未提供。", status_codes=["401"]),
-    error_example("无权操作", ErrorType.PERMISSION_DENIED, None, "permission_denied", "您无权对该投诉执行此操作。", status_codes=["403"]),
+    error_example(
+        "未登录",
+        ErrorType.NOT_AUTHENTICATED,
+        None,
+        "not_authenticated",
+        "身份认证信息未提供。",
+        status_codes=["401"],
+    ),
+    error_example(
+        "无权操作",
+        ErrorType.PERMISSION_DENIED,
+        None,
+        "permission_denied",
+        "您无权对该投诉执行此操作。",
+        status_codes=["403"],
+    ),
     error_example("不存在", ErrorType.NOT_FOUND, None, "not_found", "投诉不存在。", status_codes=["404"]),
-    error_example("请求过于频繁", ErrorType.THROTTLED, None, "throttled", "请求过于频繁，请 30 秒后重试。", status_codes=["429"]),
+    error_example(
+        "请求过于频繁",
+        ErrorType.THROTTLED,
+        None,
+        "throttled",
+        "请求过于频繁，请 30 秒后重试。",
+        status_codes=["429"],
+    ),
 ]

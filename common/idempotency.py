@@ -88,7 +88,9 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
             _("This Idempotency-Key was used with a different request; use a new key."),
             code="idempotency_key_reused",
         )
-    replay_status = status.HTTP_200_OK if record.status_code == status.HTTP_201_CREATED else record.status_code
+    replay_status = (
+        status.HTTP_200_OK if record.status_code == status.HTTP_201_CREATED else record.status_code
+    )
     return Response(record.response_body, status=replay_status, headers={REPLAYED_HEADER: "true"})
 
 
@@ -102,7 +104,9 @@ def idempotency_records_prune(*, older_than: timedelta | None = None, batch_size
     cutoff = timezone.now() - ttl
     deleted = 0
     while True:
-        ids = list(IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
+        ids = list(
+            IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:batch_size]
+        )
         if not ids:
             break
         deleted += IdempotencyRecord.objects.filter(pk__in=ids).delete()[0]

@@ -15,7 +15,9 @@ from complaints.models import Category, ComplaintCase
 class CaseFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=CaseState.choices)
     category = django_filters.ModelChoiceFilter(
-        field_name="category", to_field_name="code", queryset=Category.objects.all(),
+        field_name="category",
+        to_field_name="code",
+        queryset=Category.objects.all(),
         help_text=_("A category code."),
     )
     severity = django_filters.ChoiceFilter(choices=Severity.choices)

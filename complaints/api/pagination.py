@@ -59,7 +59,8 @@ class KeysetPagination(BasePagination):
         if name not in self.sort_keys:
             choices = ", ".join(self.ordering_choices())
             raise ValidationFailed.single(
-                self.ordering_param, "invalid_choice",
+                self.ordering_param,
+                "invalid_choice",
                 _("Order by one of: %(choices)s.") % {"choices": choices},
             )
         return name, descending
@@ -77,7 +78,8 @@ class KeysetPagination(BasePagination):
             size = 0
         if not 1 <= size <= self.max_page_size:
             raise ValidationFailed.single(
-                self.page_size_query_param, "invalid",
+                self.page_size_query_param,
+                "invalid",
                 _("Give a page size from 1 to %(max)d.") % {"max": self.max_page_size},
             )
         return size
@@ -140,7 +142,9 @@ class KeysetPagination(BasePagination):
 
     def _link(self, row, backwards: bool) -> str:
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, self._encode_cursor(self.key, row, backwards))
+        return replace_query_param(
+            url, self.cursor_query_param, self._encode_cursor(self.key, row, backwards)
+        )
 
     def get_next_link(self) -> str | None:
         if not self.has_next or not self.rows:
@@ -157,7 +161,9 @@ class KeysetPagination(BasePagination):
 
     def get_paginated_response(self, data) -> Response:
         return Response(
-            OrderedDict([("next", self.get_next_link()), ("previous", self.get_previous_link()), ("results", data)])
+            OrderedDict(
+                [("next", self.get_next_link()), ("previous", self.get_previous_link()), ("results", data)]
+            )
         )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
@@ -166,7 +172,9 @@ class KeysetPagination(BasePagination):
             "required": ["next", "previous", "results"],
             "properties": {
                 "next": {
-                    "type": "string", "nullable": True, "format": "uri",
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
                     "example": "https://example.cn/api/v1/complaints/?cursor=eyJ2IjoiMjAyNi0xMS0yOFQxMDowMDowMCswODowMCIsImkiOjEyMywiYiI6ZmFsc2V9",
                 },
                 "previous": {"type": "string", "nullable": True, "format": "uri", "example": None},
@@ -177,19 +185,29 @@ class KeysetPagination(BasePagination):
     def get_schema_operation_parameters(self, view) -> list[dict]:
         return [
             {
-                "name": self.cursor_query_param, "required": False, "in": "query",
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
                 "description": _("Opaque position from a `next` or `previous` link."),
                 "schema": {"type": "string"},
             },
             {
-                "name": self.page_size_query_param, "required": False, "in": "query",
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
                 "description": _("Rows per page (default %(default)d).") % {"default": self.page_size},
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
             {
-                "name": self.ordering_param, "required": False, "in": "query",
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
                 "description": _("Sort order; a leading - sorts descending. Ties are broken by id."),
-                "schema": {"type": "string", "enum": self.ordering_choices(), "default": self.default_ordering},
+                "schema": {
+                    "type": "string",
+                    "enum": self.ordering_choices(),
+                    "default": self.default_ordering,
+                },
             },
         ]
 

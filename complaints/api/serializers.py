@@ -128,7 +128,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     actor = UserRefSerializer(allow_null=True)
     summary = serializers.CharField(allow_blank=True)
-    data = serializers.DictField(help_text=_("Details of the entry; for transitions the name, states and payload."))
+    data = serializers.DictField(
+        help_text=_("Details of the entry; for transitions the name, states and payload.")
+    )
 
     def to_representation(self, event):
         data = super().to_representation(event)
@@ -176,8 +178,11 @@ class TokenSerializer(serializers.Serializer):
 class ComplainantInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, help_text=_("Required."))
     phone = serializers.CharField(
-        max_length=200, required=False,
-        help_text=_("A mainland mobile (11 digits), a landline with area code, or + and an international number. Phone or ID number is required."),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "A mainland mobile (11 digits), a landline with area code, or + and an international number. Phone or ID number is required."
+        ),
     )
     id_number = serializers.CharField(
         max_length=200, required=False, help_text=_("An 18-character resident ID with a valid check digit.")
@@ -205,8 +210,12 @@ class CaseCreateSerializer(serializers.Serializer):
     )
     complainant = ComplainantInputSerializer()
     account_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    collection_channel = serializers.ChoiceField(choices=CollectionChannel.choices, required=False, allow_blank=True)
-    risk_flags = serializers.ListField(child=serializers.ChoiceField(choices=RiskFlag.choices), required=False)
+    collection_channel = serializers.ChoiceField(
+        choices=CollectionChannel.choices, required=False, allow_blank=True
+    )
+    risk_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskFlag.choices), required=False
+    )
     external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
@@ -226,7 +235,9 @@ class CaseUpdateSerializer(CaseCreateSerializer):
 
 
 class AssigneeInputSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(allow_null=True, help_text=_("A user id of the case's team, or null."))
+    assignee = serializers.IntegerField(
+        allow_null=True, help_text=_("A user id of the case's team, or null.")
+    )
 
 
 class NoteInputSerializer(serializers.Serializer):
@@ -244,7 +255,9 @@ class CommunicationInputSerializer(serializers.Serializer):
 class ResolutionActionInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ActionType.choices)
     amount = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
         help_text=_("Required for fee_waiver and compensation; positive."),
     )
     detail = serializers.CharField(max_length=10000, required=False, allow_blank=True)
@@ -254,18 +267,28 @@ class TransitionInputSerializer(serializers.Serializer):
     """The union of every transition's payload; which fields apply depends on the name (API.md)."""
 
     assignee = serializers.IntegerField(required=False, help_text=_("start_verification: user id."))
-    finding = serializers.ChoiceField(choices=Finding.choices, required=False, help_text=_("complete_verification."))
-    notes = serializers.CharField(
-        max_length=10000, required=False, help_text=_("complete_verification, close (required); propose_resolution.")
+    finding = serializers.ChoiceField(
+        choices=Finding.choices, required=False, help_text=_("complete_verification.")
     )
-    customer_demand = serializers.CharField(max_length=10000, required=False, help_text=_("propose_resolution."))
+    notes = serializers.CharField(
+        max_length=10000,
+        required=False,
+        help_text=_("complete_verification, close (required); propose_resolution."),
+    )
+    customer_demand = serializers.CharField(
+        max_length=10000, required=False, help_text=_("propose_resolution.")
+    )
     actions = ResolutionActionInputSerializer(many=True, required=False, help_text=_("resolve."))
     summary = serializers.CharField(max_length=10000, required=False, help_text=_("resolve."))
-    satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, help_text=_("record_feedback."))
+    satisfaction = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, help_text=_("record_feedback.")
+    )
     accepted = serializers.BooleanField(required=False, help_text=_("record_feedback."))
     comment = serializers.CharField(max_length=10000, required=False, help_text=_("record_feedback."))
     reason = serializers.CharField(max_length=10000, required=False, help_text=_("reopen, withdraw."))
-    version = serializers.IntegerField(required=False, help_text=_("The version you read; a stale one gives 409."))
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you read; a stale one gives 409.")
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -52,15 +52,28 @@ READ_ERRORS = (400, 401, 404, 429)
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 429)
 
 VALIDATION_EXAMPLE = error_example(
-    "字段校验失败", "validation_error", "complainant.phone", "invalid_phone",
-    "请输入11位手机号、带区号的固定电话，或以+开头的国际号码。", status_codes=["400"],
+    "字段校验失败",
+    "validation_error",
+    "complainant.phone",
+    "invalid_phone",
+    "请输入11位手机号、带区号的固定电话，或以+开头的国际号码。",
+    status_codes=["400"],
 )
 TRANSITION_EXAMPLE = error_example(
-    "当前状态不可执行", "invalid_transition", None, "invalid_transition",
-    "当前状态“接诉受理”不能执行“resolve”。", status_codes=["409"],
+    "当前状态不可执行",
+    "invalid_transition",
+    None,
+    "invalid_transition",
+    "当前状态“接诉受理”不能执行“resolve”。",
+    status_codes=["409"],
 )
 STALE_EXAMPLE = error_example(
-    "版本过期", "conflict", None, "conflict", "该投诉已被他人修改，请刷新后重试。", status_codes=["409"],
+    "版本过期",
+    "conflict",
+    None,
+    "conflict",
+    "该投诉已被他人修改，请刷新后重试。",
+    status_codes=["409"],
 )
 
 CREATE_EXAMPLE = OpenApiExample(
@@ -73,7 +86,12 @@ CREATE_EXAMPLE = OpenApiExample(
         "summary": "催收电话一天十几次",
         "description": "客户反映催收人员每天拨打十几次电话，并联系其同事，影响正常工作。",
         "received_at": "2026-11-28T10:00:00+08:00",
-        "complainant": {"name": "张三", "phone": "13800001234", "id_number": "110101199003071233", "email": "a@b.cn"},
+        "complainant": {
+            "name": "张三",
+            "phone": "13800001234",
+            "id_number": "110101199003071233",
+            "email": "a@b.cn",
+        },
         "account_reference": "LN-2024-88812",
         "collection_channel": "phone",
         "risk_flags": ["regulator_referral"],
@@ -84,29 +102,72 @@ CASE_EXAMPLE = OpenApiExample(
     "投诉案件",
     response_only=True,
     value={
-        "id": 123, "reference": "TS202611280000123", "state": "intake", "category": "collection_conduct",
-        "severity": "normal", "channel": "phone", "summary": "催收电话一天十几次",
+        "id": 123,
+        "reference": "TS202611280000123",
+        "state": "intake",
+        "category": "collection_conduct",
+        "severity": "normal",
+        "channel": "phone",
+        "summary": "催收电话一天十几次",
         "description": "客户反映催收人员每天拨打十几次电话。",
-        "complainant": {"name": "张*", "phone": "138****1234", "id_number": "110***********1233", "email": "a***@b.cn"},
-        "account_reference": "LN-****8812", "collection_channel": "phone", "risk_flags": ["regulator_referral"],
-        "external_id": "CC-9912", "assignee": None, "team": "team-a", "escalation_level": 0,
-        "is_repeat": False, "is_breached": False, "extension_count": 0, "verification_finding": "",
-        "satisfaction": None, "accepted": None,
-        "deadlines": [{"kind": "final_answer", "due_at": "2026-12-13T10:00:00+08:00",
-                       "warn_at": "2026-12-09T22:00:00+08:00", "state": "pending", "breached": False}],
+        "complainant": {
+            "name": "张*",
+            "phone": "138****1234",
+            "id_number": "110***********1233",
+            "email": "a***@b.cn",
+        },
+        "account_reference": "LN-****8812",
+        "collection_channel": "phone",
+        "risk_flags": ["regulator_referral"],
+        "external_id": "CC-9912",
+        "assignee": None,
+        "team": "team-a",
+        "escalation_level": 0,
+        "is_repeat": False,
+        "is_breached": False,
+        "extension_count": 0,
+        "verification_finding": "",
+        "satisfaction": None,
+        "accepted": None,
+        "deadlines": [
+            {
+                "kind": "final_answer",
+                "due_at": "2026-12-13T10:00:00+08:00",
+                "warn_at": "2026-12-09T22:00:00+08:00",
+                "state": "pending",
+                "breached": False,
+            }
+        ],
         "available_transitions": ["start_verification", "withdraw"],
-        "version": 1, "received_at": "2026-11-28T10:00:00+08:00", "resolved_at": None, "closed_at": None,
-        "created_at": "2026-11-28T10:00:03+08:00", "updated_at": "2026-11-28T10:00:03+08:00",
+        "version": 1,
+        "received_at": "2026-11-28T10:00:00+08:00",
+        "resolved_at": None,
+        "closed_at": None,
+        "created_at": "2026-11-28T10:00:03+08:00",
+        "updated_at": "2026-11-28T10:00:03+08:00",
     },
 )
 TRANSITION_EXAMPLES = [
-    OpenApiExample("核实完成", request_only=True, value={"finding": "substantiated", "notes": "通话记录显示一日拨打12次"}),
-    OpenApiExample("提出处理方案", request_only=True, value={"customer_demand": "停止频繁来电，减免逾期费用"}),
-    OpenApiExample("处理", request_only=True, value={
-        "actions": [{"type": "fee_waiver", "amount": "120.00", "detail": "减免11月逾期费用"},
-                    {"type": "collection_method_change", "detail": "每日最多联系一次"}],
-        "summary": "已调整催收频次并减免逾期费用"}),
-    OpenApiExample("客户反馈", request_only=True, value={"satisfaction": 4, "accepted": True, "comment": "基本满意"}),
+    OpenApiExample(
+        "核实完成", request_only=True, value={"finding": "substantiated", "notes": "通话记录显示一日拨打12次"}
+    ),
+    OpenApiExample(
+        "提出处理方案", request_only=True, value={"customer_demand": "停止频繁来电，减免逾期费用"}
+    ),
+    OpenApiExample(
+        "处理",
+        request_only=True,
+        value={
+            "actions": [
+                {"type": "fee_waiver", "amount": "120.00", "detail": "减免11月逾期费用"},
+                {"type": "collection_method_change", "detail": "每日最多联系一次"},
+            ],
+            "summary": "已调整催收频次并减免逾期费用",
+        },
+    ),
+    OpenApiExample(
+        "客户反馈", request_only=True, value={"satisfaction": 4, "accepted": True, "comment": "基本满意"}
+    ),
     OpenApiExample("撤诉", request_only=True, value={"reason": "客户来电表示问题已自行解决"}),
 ]
 
@@ -127,7 +188,9 @@ def _version(data: dict) -> int | None:
     if version is None:
         return None
     if isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 2**31:
-        raise exceptions.ValidationError({"version": [exceptions.ErrorDetail(_("Give the case's version number."), code="invalid")]})
+        raise exceptions.ValidationError(
+            {"version": [exceptions.ErrorDetail(_("Give the case's version number."), code="invalid")]}
+        )
     return version
 
 
@@ -178,7 +241,10 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ),
         parameters=[
             OpenApiParameter(
-                IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
                 description="Up to 255 visible ASCII characters, unique per request you mean once.",
                 pattern=KEY_RE.pattern,
             ),
@@ -202,8 +268,15 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=s.CaseUpdateSerializer,
         responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
         examples=[
-            OpenApiExample("修改摘要", request_only=True, value={"summary": "催收电话一天十几次，并骚扰同事", "version": 1}),
-            CASE_EXAMPLE, VALIDATION_EXAMPLE, STALE_EXAMPLE, *COMMON_ERROR_EXAMPLES,
+            OpenApiExample(
+                "修改摘要",
+                request_only=True,
+                value={"summary": "催收电话一天十几次，并骚扰同事", "version": 1},
+            ),
+            CASE_EXAMPLE,
+            VALIDATION_EXAMPLE,
+            STALE_EXAMPLE,
+            *COMMON_ERROR_EXAMPLES,
         ],
     )
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -220,11 +293,19 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "may not run a 403. Optional `version` gives a 409 on a stale case."
         ),
         parameters=[
-            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(services.TRANSITIONS)),
+            OpenApiParameter(
+                "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(services.TRANSITIONS)
+            ),
         ],
         request=s.TransitionInputSerializer,
         responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
-        examples=[*TRANSITION_EXAMPLES, CASE_EXAMPLE, VALIDATION_EXAMPLE, TRANSITION_EXAMPLE, *COMMON_ERROR_EXAMPLES],
+        examples=[
+            *TRANSITION_EXAMPLES,
+            CASE_EXAMPLE,
+            VALIDATION_EXAMPLE,
+            TRANSITION_EXAMPLE,
+            *COMMON_ERROR_EXAMPLES,
+        ],
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/]+)")
     def transitions(self, request: Request, pk: str, name: str) -> Response:
@@ -239,13 +320,19 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="Reassign (supervisors)",
         request=s.AssigneeInputSerializer,
         responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
-        examples=[OpenApiExample("指派", request_only=True, value={"assignee": 7}), CASE_EXAMPLE, *COMMON_ERROR_EXAMPLES],
+        examples=[
+            OpenApiExample("指派", request_only=True, value={"assignee": 7}),
+            CASE_EXAMPLE,
+            *COMMON_ERROR_EXAMPLES,
+        ],
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
         data = _object(request.data)
         if "assignee" not in data:
-            raise exceptions.ValidationError({"assignee": [exceptions.ErrorDetail(_("This field is required."), code="required")]})
+            raise exceptions.ValidationError(
+                {"assignee": [exceptions.ErrorDetail(_("This field is required."), code="required")]}
+            )
         case = services.case_reassign(case_id=_case_id(pk), actor=request.user, assignee_id=data["assignee"])
         return self._case_response(request, case.pk)
 
@@ -253,14 +340,21 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="Add a note",
         request=s.NoteInputSerializer,
         responses={201: s.NoteSerializer, **errors(*WRITE_ERRORS)},
-        examples=[OpenApiExample("内部备注", request_only=True, value={"body": "已调取通话录音，待核实 😊", "internal": True}),
-                  *COMMON_ERROR_EXAMPLES],
+        examples=[
+            OpenApiExample(
+                "内部备注", request_only=True, value={"body": "已调取通话录音，待核实 😊", "internal": True}
+            ),
+            *COMMON_ERROR_EXAMPLES,
+        ],
     )
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: str) -> Response:
         data = _object(request.data)
         note = services.case_note_add(
-            case_id=_case_id(pk), actor=request.user, body=data.get("body"), internal=data.get("internal", True)
+            case_id=_case_id(pk),
+            actor=request.user,
+            body=data.get("body"),
+            internal=data.get("internal", True),
         )
         return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -268,9 +362,19 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="Record a contact with the complainant",
         request=s.CommunicationInputSerializer,
         responses={201: s.CommunicationSerializer, **errors(*WRITE_ERRORS)},
-        examples=[OpenApiExample("外呼回访", request_only=True, value={
-            "channel": "phone", "direction": "outbound", "outcome": "reached", "summary": "已向客户说明调整后的催收频次"}),
-            *COMMON_ERROR_EXAMPLES],
+        examples=[
+            OpenApiExample(
+                "外呼回访",
+                request_only=True,
+                value={
+                    "channel": "phone",
+                    "direction": "outbound",
+                    "outcome": "reached",
+                    "summary": "已向客户说明调整后的催收频次",
+                },
+            ),
+            *COMMON_ERROR_EXAMPLES,
+        ],
     )
     @action(detail=True, methods=["post"])
     def communications(self, request: Request, pk: str) -> Response:
@@ -293,12 +397,30 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Unmasked personal data (logged)",
         description="For supervisors of the case's team, auditors and admins; every access is logged with the reason.",
-        parameters=[OpenApiParameter("reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True,
-                                     description="Why you need the data, e.g. 回访核对身份.")],
+        parameters=[
+            OpenApiParameter(
+                "reason",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=True,
+                description="Why you need the data, e.g. 回访核对身份.",
+            )
+        ],
         responses={200: s.PiiSerializer, **errors(*READ_ERRORS, 403)},
-        examples=[OpenApiExample("明文个人信息", response_only=True, value={
-            "name": "张三", "phone": "13800001234", "id_number": "110101199003071233", "email": "a@b.cn",
-            "account_reference": "LN-2024-88812"}), *COMMON_ERROR_EXAMPLES],
+        examples=[
+            OpenApiExample(
+                "明文个人信息",
+                response_only=True,
+                value={
+                    "name": "张三",
+                    "phone": "13800001234",
+                    "id_number": "110101199003071233",
+                    "email": "a@b.cn",
+                    "account_reference": "LN-2024-88812",
+                },
+            ),
+            *COMMON_ERROR_EXAMPLES,
+        ],
         filters=False,
     )
     @action(detail=True, methods=["get"], filterset_class=None)
@@ -326,8 +448,19 @@ def _case_id(pk: str) -> int:
     list=extend_schema(
         summary="Complaint categories",
         responses={200: s.CategorySerializer(many=True), **errors(401, 429)},
-        examples=[OpenApiExample("分类", response_only=True, value=[
-            {"code": "collection_conduct", "name": "催收方式不当", "description": "催收频率、时间、方式不当"}])],
+        examples=[
+            OpenApiExample(
+                "分类",
+                response_only=True,
+                value=[
+                    {
+                        "code": "collection_conduct",
+                        "name": "催收方式不当",
+                        "description": "催收频率、时间、方式不当",
+                    }
+                ],
+            )
+        ],
     ),
 )
 class CategoryViewSet(viewsets.ViewSet):

@@ -15,7 +15,11 @@ def test_valid_credentials_get_a_token(api, callcenter):
 
 
 def test_the_token_authenticates_api_requests(api, callcenter):
-    token = api(None).post(URL, {"username": "callcenter", "password": "demo-pass-123"}, format="json").json()["token"]
+    token = (
+        api(None)
+        .post(URL, {"username": "callcenter", "password": "demo-pass-123"}, format="json")
+        .json()["token"]
+    )
     client = api(None)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -24,7 +28,9 @@ def test_the_token_authenticates_api_requests(api, callcenter):
 
 def test_asking_twice_returns_the_same_token(api, callcenter):
     first = api(None).post(URL, {"username": "callcenter", "password": "demo-pass-123"}, format="json").json()
-    second = api(None).post(URL, {"username": "callcenter", "password": "demo-pass-123"}, format="json").json()
+    second = (
+        api(None).post(URL, {"username": "callcenter", "password": "demo-pass-123"}, format="json").json()
+    )
 
     assert first == second
 
@@ -41,7 +47,12 @@ def test_an_inactive_user_gets_no_token(api, callcenter):
     callcenter.is_active = False
     callcenter.save()
 
-    assert api(None).post(URL, {"username": "callcenter", "password": "demo-pass-123"}, format="json").status_code == 400
+    assert (
+        api(None)
+        .post(URL, {"username": "callcenter", "password": "demo-pass-123"}, format="json")
+        .status_code
+        == 400
+    )
 
 
 def test_missing_fields_are_named(api):

@@ -28,7 +28,10 @@ def test_create_masks_personal_data_in_the_response(api, agent):
     body = api(agent).post(URL, case_payload(), format="json").json()
 
     assert body["complainant"] == {
-        "name": "张*", "phone": "138****1234", "id_number": "110***********1233", "email": "a***@b.cn",
+        "name": "张*",
+        "phone": "138****1234",
+        "id_number": "110***********1233",
+        "email": "a***@b.cn",
     }
     assert body["account_reference"] == "LN-****8812"
 

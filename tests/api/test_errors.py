@@ -53,7 +53,9 @@ def test_user_throttle_counts_each_user_separately(api, settings, agent, supervi
 
 
 @pytest.mark.django_db
-def test_client_throttle_limits_api_clients_at_their_own_rate(api, settings, callcenter, agent, fresh_throttles):
+def test_client_throttle_limits_api_clients_at_their_own_rate(
+    api, settings, callcenter, agent, fresh_throttles
+):
     _rates(settings, client="1/min", user="100/min")
     api(callcenter).get(URL)
 
@@ -81,14 +83,19 @@ def test_a_patch_body_over_one_megabyte_is_a_413(api, agent, case_a):
 
 
 def test_validation_failed_lists_every_field_with_its_code():
-    exc = ValidationFailed({"summary": [("required", "必填")], "complainant.phone": [("invalid_phone", "号码无效")]})
+    exc = ValidationFailed(
+        {"summary": [("required", "必填")], "complainant.phone": [("invalid_phone", "号码无效")]}
+    )
 
     body = exception_handler(exc, {}).data
 
-    assert body == {"type": "validation_error", "errors": [
-        {"attr": "summary", "code": "required", "detail": "必填"},
-        {"attr": "complainant.phone", "code": "invalid_phone", "detail": "号码无效"},
-    ]}
+    assert body == {
+        "type": "validation_error",
+        "errors": [
+            {"attr": "summary", "code": "required", "detail": "必填"},
+            {"attr": "complainant.phone", "code": "invalid_phone", "detail": "号码无效"},
+        ],
+    }
 
 
 def test_invalid_transition_is_a_409_of_its_own_type():
@@ -104,7 +111,9 @@ def test_conflict_is_a_409_of_type_conflict():
 
 
 def test_nested_drf_errors_get_dotted_attrs():
-    exc = exceptions.ValidationError({"complainant": {"phone": ["bad"]}, "actions": [{}, {"amount": ["missing"]}]})
+    exc = exceptions.ValidationError(
+        {"complainant": {"phone": ["bad"]}, "actions": [{}, {"amount": ["missing"]}]}
+    )
 
     codes = {e["attr"]: e["code"] for e in exception_handler(exc, {}).data["errors"]}
 

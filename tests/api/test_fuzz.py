@@ -43,11 +43,16 @@ APP = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/schema/", APP).include(path_regex=OUR_PATHS)
 
 
-@pytest.fixture
-def fuzz_headers(admin_user, agent):
-    """Admin's token; real cases so that generated ids hit existing rows (see `_real_id`)."""
-    cases = [make_case(actor=agent), make_case(actor=agent, severity="critical", risk_flags=["self_harm_risk"])]
-    token = Token.objects.create(user=admin_user).key
+@pytest.fixture(params=["admin_user", "callcenter"])
+def fuzz_headers(request, agent):
+    """An admin (may call everything) and an API client (mostly refused) with their tokens;
+    real cases so that generated ids hit existing rows (see `_real_id`)."""
+    user = request.getfixturevalue(request.param)
+    cases = [
+        make_case(actor=agent),
+        make_case(actor=user, severity="critical", risk_flags=["self_harm_risk"]),
+    ]
+    token = Token.objects.create(user=user).key
     return {"Authorization": f"Token {token}"}, [c.pk for c in cases]
 
 

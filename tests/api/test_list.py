@@ -156,7 +156,10 @@ def test_filter_by_received_window(api, agent):
     old = make_case(actor=agent, received_at=(now - timedelta(days=10)).isoformat())
     make_case(actor=agent, received_at=(now - timedelta(days=1)).isoformat())
 
-    params = {"received_after": (now - timedelta(days=11)).isoformat(), "received_before": (now - timedelta(days=5)).isoformat()}
+    params = {
+        "received_after": (now - timedelta(days=11)).isoformat(),
+        "received_before": (now - timedelta(days=5)).isoformat(),
+    }
     assert ids(api(agent).get(URL, params)) == [old.pk]
 
 

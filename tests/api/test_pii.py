@@ -9,7 +9,10 @@ from tests.factories import UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
 CLEAR = {
-    "name": "张三", "phone": "13800001234", "id_number": "110101199003071233", "email": "a@b.cn",
+    "name": "张三",
+    "phone": "13800001234",
+    "id_number": "110101199003071233",
+    "email": "a@b.cn",
     "account_reference": "LN-2024-88812",
 }
 

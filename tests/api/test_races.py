@@ -23,7 +23,9 @@ def test_five_simultaneous_transitions_give_one_success_and_four_conflicts(live_
     url = f"{live_api.url}/api/v1/complaints/{case.pk}/transitions/start_verification/"
 
     with ThreadPoolExecutor(max_workers=5) as pool:
-        responses = list(pool.map(lambda _: requests.post(url, json={}, headers=headers, timeout=30), range(5)))
+        responses = list(
+            pool.map(lambda _: requests.post(url, json={}, headers=headers, timeout=30), range(5))
+        )
 
     assert sorted(r.status_code for r in responses) == [200, 409, 409, 409, 409]
     assert CaseEvent.objects.filter(case=case, transition="start_verification").count() == 1

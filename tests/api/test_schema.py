@@ -15,10 +15,16 @@ def schema(client):
 
 def test_schema_documents_every_complaints_endpoint(schema):
     expected = {
-        "/api/v1/auth/token/", "/api/v1/categories/", "/api/v1/complaints/", "/api/v1/complaints/{id}/",
-        "/api/v1/complaints/{id}/transitions/{name}/", "/api/v1/complaints/{id}/notes/",
-        "/api/v1/complaints/{id}/communications/", "/api/v1/complaints/{id}/timeline/",
-        "/api/v1/complaints/{id}/pii/", "/api/v1/complaints/{id}/assign/",
+        "/api/v1/auth/token/",
+        "/api/v1/categories/",
+        "/api/v1/complaints/",
+        "/api/v1/complaints/{id}/",
+        "/api/v1/complaints/{id}/transitions/{name}/",
+        "/api/v1/complaints/{id}/notes/",
+        "/api/v1/complaints/{id}/communications/",
+        "/api/v1/complaints/{id}/timeline/",
+        "/api/v1/complaints/{id}/pii/",
+        "/api/v1/complaints/{id}/assign/",
     }
 
     assert expected <= set(schema["paths"])
@@ -35,13 +41,20 @@ def test_schema_documents_enums(schema):
     enums = schema["components"]["schemas"]
 
     assert enums["RiskFlagEnum"]["enum"] == [
-        "regulator_referral", "media_exposure", "self_harm_risk", "violence_threat", "mass_complaint", "litigation_threat",
+        "regulator_referral",
+        "media_exposure",
+        "self_harm_risk",
+        "violence_threat",
+        "mass_complaint",
+        "litigation_threat",
     ]
     assert "critical" in enums["SeverityEnum"]["enum"]
 
 
 def test_schema_carries_chinese_examples(schema):
-    examples = schema["paths"]["/api/v1/complaints/"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    examples = schema["paths"]["/api/v1/complaints/"]["post"]["requestBody"]["content"]["application/json"][
+        "examples"
+    ]
 
     assert any(e["value"].get("summary") == "催收电话一天十几次" for e in examples.values())
 

@@ -167,7 +167,9 @@ def test_supervisor_reassigns_a_case_to_a_team_agent(api, supervisor, agent, cas
 
 
 def test_an_agent_may_not_reassign(api, agent, case_a):
-    assert api(agent).post(case_url(case_a, "assign/"), {"assignee": agent.pk}, format="json").status_code == 403
+    assert (
+        api(agent).post(case_url(case_a, "assign/"), {"assignee": agent.pk}, format="json").status_code == 403
+    )
 
 
 def test_reassigning_to_someone_outside_the_team_is_a_400(api, supervisor, agent_b, case_a):
@@ -186,7 +188,9 @@ def test_assign_without_an_assignee_field_is_a_400(api, supervisor, case_a):
 
 
 def test_agent_adds_a_note(api, agent, case_a):
-    response = api(agent).post(case_url(case_a, "notes/"), {"body": "已调取录音 🎧", "internal": True}, format="json")
+    response = api(agent).post(
+        case_url(case_a, "notes/"), {"body": "已调取录音 🎧", "internal": True}, format="json"
+    )
 
     assert response.status_code == 201
     assert response.json()["body"] == "已调取录音 🎧"
@@ -195,7 +199,10 @@ def test_agent_adds_a_note(api, agent, case_a):
 def test_api_client_adds_a_note_to_its_own_case(api, callcenter, team_a):
     case = make_case(actor=callcenter)
 
-    assert api(callcenter).post(case_url(case, "notes/"), {"body": "客户补充材料"}, format="json").status_code == 201
+    assert (
+        api(callcenter).post(case_url(case, "notes/"), {"body": "客户补充材料"}, format="json").status_code
+        == 201
+    )
 
 
 def test_auditor_may_not_add_notes(api, auditor, case_a):
