@@ -92,6 +92,39 @@ def test_two_racing_sweeps_fire_every_step_exactly_once(make_quiet_case):
     ) == ([], 40, 40, 40, 40)
 
 
+def test_concurrent_inserts_of_one_step_leave_one_fired(case):
+    """The constraint is the final guard: a second connection inserting the same (deadline,
+    level) waits for the first and then inserts nothing, so it fires nothing."""
+    from types import SimpleNamespace
+
+    from complaints.escalation import FiredStep, _insert_steps
+
+    deadline = due_deadline(case)
+    step = FiredStep(SimpleNamespace(pk=deadline.pk), 1)
+    first_inserted, results = threading.Event(), {}
+
+    def insert(name: str, wait_for=None, hold: float = 0.0) -> None:
+        try:
+            if wait_for is not None:
+                wait_for.wait(10)
+            with transaction.atomic():
+                results[name] = _insert_steps([step], timezone.now())
+                first_inserted.set()
+                time.sleep(hold)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=insert, args=("first",), kwargs={"hold": 0.5}),
+        threading.Thread(target=insert, args=("second",), kwargs={"wait_for": first_inserted}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert (len(results["first"]), len(results["second"]), steps_of(deadline)) == (1, 0, 1)
+
+
 def test_worker_killed_mid_escalation_escalates_once_after_restart(case, celery_queue, processes):
     deadline = due_deadline(case)
     doomed = start_worker(celery_queue, extra_env={"ESCALATION_TEST_PAUSE": "60"}, name="doomed")
