@@ -48,6 +48,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code]) for code in codes}
 
 
+ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The case id.")
 READ_ERRORS = (400, 401, 404, 429)
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 429)
 
@@ -205,6 +206,7 @@ def _version(data: dict) -> int | None:
         examples=[CASE_EXAMPLE, *COMMON_ERROR_EXAMPLES],
     ),
     retrieve=extend_schema(
+        parameters=[ID_PARAM],
         summary="One complaint",
         responses={200: s.CaseSerializer, **errors(401, 404, 429)},
         examples=[CASE_EXAMPLE, *COMMON_ERROR_EXAMPLES],
@@ -263,6 +265,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return run_idempotent(request=request, scope="complaints.create", data=data, handler=handler)
 
     @extend_schema(
+        parameters=[ID_PARAM],
         summary="Edit descriptive fields",
         description="`state` is read-only (naming it is a 400); send `version` to get a 409 on a stale write.",
         request=s.CaseUpdateSerializer,
@@ -293,6 +296,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "may not run a 403. Optional `version` gives a 409 on a stale case."
         ),
         parameters=[
+            ID_PARAM,
             OpenApiParameter(
                 "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(services.TRANSITIONS)
             ),
@@ -317,6 +321,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._case_response(request, case.pk)
 
     @extend_schema(
+        parameters=[ID_PARAM],
         summary="Reassign (supervisors)",
         request=s.AssigneeInputSerializer,
         responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
@@ -337,6 +342,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._case_response(request, case.pk)
 
     @extend_schema(
+        parameters=[ID_PARAM],
         summary="Add a note",
         request=s.NoteInputSerializer,
         responses={201: s.NoteSerializer, **errors(*WRITE_ERRORS)},
@@ -359,6 +365,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        parameters=[ID_PARAM],
         summary="Record a contact with the complainant",
         request=s.CommunicationInputSerializer,
         responses={201: s.CommunicationSerializer, **errors(*WRITE_ERRORS)},
@@ -383,6 +390,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(s.CommunicationSerializer(comm).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        parameters=[ID_PARAM],
         summary="The case timeline, oldest first",
         responses={200: s.TimelineEntrySerializer(many=True), **errors(*READ_ERRORS)},
         examples=[*COMMON_ERROR_EXAMPLES],
@@ -398,13 +406,14 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="Unmasked personal data (logged)",
         description="For supervisors of the case's team, auditors and admins; every access is logged with the reason.",
         parameters=[
+            ID_PARAM,
             OpenApiParameter(
                 "reason",
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
                 required=True,
                 description="Why you need the data, e.g. 回访核对身份.",
-            )
+            ),
         ],
         responses={200: s.PiiSerializer, **errors(*READ_ERRORS, 403)},
         examples=[
