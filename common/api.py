@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample
+from redis.exceptions import RedisError
 from rest_framework import exceptions, parsers, serializers, status, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -225,10 +226,20 @@ class LimitedJSONParser(parsers.JSONParser):
 
 
 class _LiveRateMixin:
-    """Read the rate from settings at request time, so `settings`/env changes apply."""
+    """Rates read from settings at request time (so `settings`/env changes apply), and a
+    throttle whose cache is unreachable lets the request through rather than failing it."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            logger.warning(
+                "throttle cache unavailable", extra={"scope": self.scope, "error": type(exc).__name__}
+            )
+            return True
 
 
 class UserThrottle(_LiveRateMixin, throttling.UserRateThrottle):
@@ -236,10 +247,10 @@ class UserThrottle(_LiveRateMixin, throttling.UserRateThrottle):
 
     scope = "user"
 
-    def allow_request(self, request, view):
+    def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT):
-            return True
-        return super().allow_request(request, view)
+            return None
+        return super().get_cache_key(request, view)
 
 
 class ClientThrottle(_LiveRateMixin, throttling.UserRateThrottle):
@@ -247,10 +258,10 @@ class ClientThrottle(_LiveRateMixin, throttling.UserRateThrottle):
 
     scope = "client"
 
-    def allow_request(self, request, view):
+    def get_cache_key(self, request, view):
         if not (request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT)):
-            return True
-        return super().allow_request(request, view)
+            return None
+        return super().get_cache_key(request, view)
 
 
 class AnonThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
@@ -260,22 +271,12 @@ class AnonThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
 
 
 class AuthThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
-    """Token requests per address, against password guessing (`THROTTLE_AUTH_RATE`)."""
+    """Token requests per address, against password guessing (`THROTTLE_AUTH_RATE`).
+
+    The token view authenticates nobody, so every request counts as anonymous here.
+    """
 
     scope = "auth"
-
-    def allow_request(self, request, view):
-        # AnonRateThrottle skips authenticated users; the token endpoint counts everybody.
-        if self.rate is None:
-            return True
-        self.key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-        self.history = self.cache.get(self.key, [])
-        self.now = self.timer()
-        while self.history and self.history[-1] <= self.now - self.duration:
-            self.history.pop()
-        if len(self.history) >= self.num_requests:
-            return self.throttle_failure()
-        return self.throttle_success()
 
 
 # -- schema ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The one error shape, request-size limit and throttles (API.md "Basics")."""
 
 import logging
+import socket
 
 import pytest
 from django.core.cache import cache
@@ -142,3 +143,18 @@ def test_a_user_without_any_role_may_not_create(api, team_a):
     response = api(UserFactory()).post(URL, case_payload(), format="json")
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_requests_still_work_when_the_throttle_cache_is_unreachable(api, settings, agent):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
+        }
+    }
+
+    assert api(agent).get(URL).status_code == 200
