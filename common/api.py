@@ -17,9 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from drf_spectacular.utils import OpenApiExample
 from redis.exceptions import RedisError
 from rest_framework import exceptions, parsers, serializers, status, throttling
@@ -338,3 +339,26 @@ COMMON_ERROR_EXAMPLES = [
         status_codes=["429"],
     ),
 ]
+
+
+# -- Django-level errors under /api/ ---------------------------------------------------------
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    """`handler404`: an unknown URL under /api/ gets the API's JSON error, pages the HTML one."""
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    body = error_body(ErrorType.NOT_FOUND, [_item(None, "not_found", _("Not found."))])
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+
+
+def server_error(request):
+    """`handler500`: a crash outside DRF under /api/ still answers in the API's JSON shape."""
+    if not _is_api(request):
+        return defaults.server_error(request)
+    body = error_body(ErrorType.SERVER_ERROR, [_item(None, "server_error", _("An internal error occurred."))])
+    return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})

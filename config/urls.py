@@ -16,6 +16,10 @@ urlpatterns = [
     path("", include("complaints.urls")),  # pages
 ]
 
+# Under /api/ Django-level 404s and 500s use the API's JSON error shape; pages keep HTML.
+handler404 = "common.api.page_not_found"
+handler500 = "common.api.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

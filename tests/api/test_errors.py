@@ -158,3 +158,19 @@ def test_requests_still_work_when_the_throttle_cache_is_unreachable(api, setting
     }
 
     assert api(agent).get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_url_is_a_json_404(api, agent):
+    response = api(agent).get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert error_codes(response) == {None: "not_found"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_url_keeps_the_html_404(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
