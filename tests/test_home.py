@@ -31,3 +31,13 @@ def test_home_links_staff_to_the_admin_and_everyone_to_the_api_docs(client, admi
 
     assert f'href="{reverse("admin:index")}"' in html
     assert f'href="{reverse("api-docs")}"' in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_shows_the_html_not_found_page_in_chinese(client, agent):
+    client.force_login(agent)
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
