@@ -83,7 +83,6 @@ def test_a_malformed_key_is_a_400(api, callcenter, team_a):
 # On SQLite the test database is in memory and the live server shares one connection between
 # its threads, so real concurrency is only measurable on PostgreSQL (CI and production).
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_eight_concurrent_requests_with_one_key_make_one_case_and_eight_identical_bodies(
     live_api, callcenter, team_a
