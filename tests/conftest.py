@@ -17,6 +17,54 @@ from tests.factories import TeamFactory, UserFactory
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _blocker(config):
+    from pytest_django.plugin import blocking_manager_key
+
+    return config.stash[blocking_manager_key]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data(django_db_setup, django_db_blocker):
+    """With --reuse-db the previous session may have ended on a flush: restore, and leave the
+    database as the migrations made it for the next session."""
+    from tests.reference_data import restore_migration_data
+
+    with django_db_blocker.unblock():
+        restore_migration_data()
+    yield
+    with django_db_blocker.unblock():
+        restore_migration_data()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_webhook_subscribers():
+    """A subscription cached by one test must not leak into the next one's rolled-back world."""
+    from webhooks.services import subscribers_forget
+
+    subscribers_forget()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        or fixtures & {"transactional_db", "live_server", "celery_worker"}
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (which runs in fixture teardown, i.e. inside this
+    hook), put the data migrations' rows back for the tests that follow."""
+    yield
+    if _is_transactional(item):
+        from tests.reference_data import restore_migration_data
+
+        with _blocker(item.config).unblock():
+            restore_migration_data()
+
+
 @pytest.fixture
 def team_a(db):
     return TeamFactory(code="team-a", name="投诉处理一组")
@@ -68,6 +116,15 @@ def admin_user(db):
     user.is_superuser = user.is_staff = True
     user.save()
     return user
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """Point the Celery app at a port where no broker listens (the machine's Redis is untouched)."""
+    from tests.escalation.brokers import free_port, use_broker
+
+    with use_broker(settings, f"redis://127.0.0.1:{free_port()}/0"):
+        yield
 
 
 def _worker_env(queue: str) -> dict[str, str]:

@@ -60,17 +60,7 @@ def test_readyz_is_not_cached():
 
 
 @pytest.fixture
-def restore_after_flush(django_db_blocker):
-    """Request before `transactional_db`: puts the data migrations' rows back after its flush."""
-    yield
-    from tests.complaints.conftest import restore_migration_data
-
-    with django_db_blocker.unblock():
-        restore_migration_data()
-
-
-@pytest.fixture
-def database_down(restore_after_flush, transactional_db):
+def database_down(transactional_db):
     """The app's own connection, closed and pointed at a port where nothing listens."""
     from django.db import connection
 

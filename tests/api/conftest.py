@@ -6,16 +6,12 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-# The session fixture leaves the data migrations' rows in place across --reuse-db runs.
-from tests.complaints.conftest import _migration_data, restore_migration_data  # noqa: F401
 from tests.factories import make_case
 
 
 @pytest.fixture
 def live_api(live_server, transactional_db):
-    """The live server on a committed database that still has its roles and categories
-    (an earlier transactional test's flush removes the data migrations' rows)."""
-    restore_migration_data()
+    """The live server on a committed database (the root conftest restores reference rows)."""
     return live_server
 
 

@@ -11,7 +11,7 @@ from complaints.choices import EventKind
 from complaints.models import CaseEvent, ComplaintCase
 from tests.factories import make_case
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _run_in_threads(*targets) -> list:

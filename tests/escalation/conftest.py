@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from complaints.models import Deadline
-from tests.complaints.conftest import _migration_data  # noqa: F401 - reference rows after a flush
 from tests.factories import advance, make_case
 
 
@@ -42,15 +41,3 @@ def critical_case(people):
 def make_quiet_case(people):
     return lambda **overrides: _quiet_case(people["agent"], **overrides)
 
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Roles, categories and SLA policies come from data migrations, which a transactional
-    test's flush (a worker test, here or elsewhere) empties: put them back."""
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
-    if not uses_db:
-        return
-    request.getfixturevalue("_django_db_helper")
-    from tests.complaints.conftest import restore_migration_data
-
-    restore_migration_data()

@@ -3,8 +3,6 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.complaints.conftest import _migration_data  # noqa: F401 - reference rows after a flush
-
 
 @pytest.fixture
 def api():
@@ -33,16 +31,3 @@ def dead_broker(settings):
 
     with use_broker(settings, f"redis://127.0.0.1:{free_port()}/0"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Roles, categories and SLA policies come from data migrations, which a transactional
-    test's flush (a worker test, here or elsewhere) empties: put them back."""
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
-    if not uses_db:
-        return
-    request.getfixturevalue("_django_db_helper")
-    from tests.complaints.conftest import restore_migration_data
-
-    restore_migration_data()

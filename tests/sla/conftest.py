@@ -1,20 +1,6 @@
 import pytest
 
 from complaints import business_calendar
-from tests.complaints.conftest import _migration_data, migration_data  # noqa: F401 - reference rows after a flush
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Roles, categories, the calendar and SLA policies come from data migrations, which a
-    transactional test's flush (a worker test, here or elsewhere) empties: put them back."""
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
-    if not uses_db:
-        return
-    request.getfixturevalue("_django_db_helper")
-    from tests.complaints.conftest import restore_migration_data
-
-    restore_migration_data()
 
 
 @pytest.fixture(autouse=True)

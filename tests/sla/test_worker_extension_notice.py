@@ -12,7 +12,7 @@ from tests.factories import make_case
 
 
 @pytest.mark.celery
-def test_worker_records_the_extension_notice_after_commit(celery_worker, migration_data, agent):
+def test_worker_records_the_extension_notice_after_commit(celery_worker, agent):
     case = make_case(actor=agent)
     sla.case_extend(case_id=case.pk, actor=agent, reason="情况复杂")
     comm = wait_until(lambda: Communication.objects.filter(case=case).first())

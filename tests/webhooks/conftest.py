@@ -66,27 +66,3 @@ def receiver():
     server.shutdown()
     server.server_close()
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _reference_data_at_start(django_db_setup, django_db_blocker):
-    """Roles and categories come from data migrations; a transactional test's flush (here or in
-    an earlier session) empties them: put them back, committed, before this folder's tests."""
-    from tests.complaints.conftest import restore_migration_data
-
-    with django_db_blocker.unblock():
-        restore_migration_data()
-
-
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request, django_db_blocker):
-    """After a transactional test's flush, put the reference data back for the tests that follow.
-
-    Autouse and independent of the database fixtures, so it is set up before them and torn
-    down after them, i.e. after the flush.
-    """
-    yield
-    if "transactional_db" in request.fixturenames:
-        from tests.complaints.conftest import restore_migration_data
-
-        with django_db_blocker.unblock():
-            restore_migration_data()
