@@ -29,6 +29,7 @@ from common.exceptions import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from common.queue import enqueue_on_commit
 from complaints.business_calendar import add_duration
 from complaints.choices import (
     CalendarMode,
@@ -551,7 +552,7 @@ def case_extend(*, case_id: Any, actor, reason: Any) -> ComplaintCase:
                 "approved_by": actor.pk if number == 2 else None,
             },
         )
-        send_extension_notice.delay_on_commit(case.pk, number, actor.pk)
+        enqueue_on_commit(send_extension_notice, case.pk, number, actor.pk)
     logger.info("final answer extended", extra={"case_id": case.pk, "extension": number})
     return case
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from complaints import escalation
-from notifications.services import enqueue_on_commit
+from common.queue import enqueue_on_commit
 
 
 @shared_task(name="complaints.sweep_deadlines", ignore_result=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from common.bulk import insert_rows
 from common.exceptions import NotFound
+from common.queue import enqueue_on_commit
 from notifications.backends import BACKENDS, get_backend
 from notifications.models import Channel, Delivery, DeliveryState, Notification
 
@@ -36,22 +37,6 @@ CATCH_UP_AFTER = timedelta(minutes=1)
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff between delivery attempts: 30 s, 60 s, 120 s, ... capped at 1 h."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
-
-
-def enqueue_on_commit(task, *args, **kwargs) -> None:
-    """Publish `task` after the transaction commits; a broker error is logged, never raised.
-
-    The rows written in the transaction are the record; sweeps and catch-up tasks find them
-    again, so a lost message delays work instead of losing it or failing the request.
-    """
-
-    def publish() -> None:
-        try:
-            task.apply_async(args=args, kwargs=kwargs, retry=False)
-        except Exception:
-            logger.exception("could not enqueue task; it will be caught up", extra={"task": task.name})
-
-    transaction.on_commit(publish)
 
 
 @dataclass
@@ -244,7 +229,6 @@ __all__ = [
     "Message",
     "deliveries_enqueue_due",
     "deliveries_send",
-    "enqueue_on_commit",
     "notification_mark_all_read",
     "notification_mark_read",
     "notify",

@@ -16,7 +16,7 @@ from complaints.escalation import deadlines_sweep
 from complaints.models import CaseEvent, ComplaintCase, Deadline, EscalationStep
 from complaints.tasks import sweep_deadlines
 from notifications.models import Delivery, Notification
-from notifications.services import enqueue_on_commit
+from common.queue import enqueue_on_commit
 from tests.conftest import wait_until
 from tests.escalation.brokers import PrivateRedis, use_broker
 from tests.escalation.factories import DeadlineFactory, due_deadline

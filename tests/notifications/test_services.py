@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from common.queue import enqueue_on_commit
 from notifications import services
 from notifications.backends.sms import BaseSmsBackend, LocmemSmsBackend, LoggingSmsBackend
 from notifications.models import Delivery, Notification
@@ -162,9 +163,9 @@ def test_enqueue_to_a_dead_broker_is_logged_not_raised(dead_broker, caplog, djan
     from notifications.tasks import deliver_pending
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.enqueue_on_commit(deliver_pending)
+        enqueue_on_commit(deliver_pending)
     started = time.monotonic()
-    with caplog.at_level(logging.ERROR, logger="notifications.services"):
+    with caplog.at_level(logging.ERROR, logger="common.queue"):
         callbacks[0]()
     assert (time.monotonic() - started < 1, [r.getMessage() for r in caplog.records]) == (
         True, ["could not enqueue task; it will be caught up"]
