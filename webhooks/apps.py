@@ -7,8 +7,15 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from complaints import signals
         from webhooks import receivers
+        from webhooks.models import Subscription
+        from webhooks.services import subscribers_forget
+
+        post_save.connect(subscribers_forget, sender=Subscription, dispatch_uid="webhooks.subscribers_save")
+        post_delete.connect(subscribers_forget, sender=Subscription, dispatch_uid="webhooks.subscribers_delete")
 
         signals.case_created.connect(receivers.on_case_created, dispatch_uid="webhooks.case_created")
         signals.case_transitioned.connect(

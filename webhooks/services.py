@@ -150,6 +150,28 @@ def subscription_deactivate(*, actor, subscription_id: int) -> None:
 
 # -- publishing -------------------------------------------------------------------------------
 
+# Subscriptions change rarely but events come by the thousand (an escalation sweep): each process
+# keeps the active (id, events) list for a few seconds. Saving or deleting a subscription clears
+# it in this process at once (webhooks.apps); other processes see the change within the TTL.
+SUBSCRIBERS_TTL = 5.0
+_subscribers: tuple[float, list[tuple[int, list[str]]]] | None = None
+
+
+def subscribers_forget(**_kwargs) -> None:
+    """Drop this process's cached subscription list (connected to Subscription save/delete)."""
+    global _subscribers
+    _subscribers = None
+
+
+def _subscriber_ids(event_type: str) -> list[int]:
+    global _subscribers
+    now = time.monotonic()
+    if _subscribers is None or now - _subscribers[0] > SUBSCRIBERS_TTL:
+        rows = list(Subscription.objects.filter(is_active=True).values_list("id", "events"))
+        _subscribers = (now, rows)
+    return [pk for pk, events in _subscribers[1] if event_type in events]
+
+
 
 def event_publish(
     *, type: str, data: dict[str, Any] | Callable[[], dict[str, Any] | None]
@@ -164,7 +186,7 @@ def event_publish(
     """
     if type not in EventType.values:
         raise ValueError(f"unknown webhook event type {type!r}")
-    subscribers = [s for s in Subscription.objects.filter(is_active=True).only("id", "events") if type in s.events]
+    subscribers = _subscriber_ids(type)
     if not subscribers:
         return None
     if callable(data):
@@ -175,7 +197,7 @@ def event_publish(
     with transaction.atomic():
         event = Event.objects.create(type=type, data=data)
         deliveries = Delivery.objects.bulk_create(
-            Delivery(event=event, subscription=s, next_attempt_at=now) for s in subscribers
+            Delivery(event=event, subscription_id=pk, next_attempt_at=now) for pk in subscribers
         )
         ids = [d.pk for d in deliveries]
         transaction.on_commit(lambda: delivery_enqueue(delivery_ids=ids))

@@ -58,6 +58,23 @@ def test_publish_without_subscribers_writes_nothing(admin_user):
 
 
 @pytest.mark.django_db
+def test_publishing_many_events_without_subscribers_queries_once(admin_user, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        for case_id in range(50):
+            services.event_publish(type="case.escalated", data={"case_id": case_id})
+
+
+@pytest.mark.django_db
+def test_new_subscription_receives_the_next_event_at_once(admin_user, receiver):
+    services.event_publish(type="case.created", data={"case_id": 1})  # caches "nobody subscribes"
+    subscribe(admin_user, receiver.url)
+
+    services.event_publish(type="case.created", data={"case_id": 2})
+
+    assert Delivery.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_publish_skips_deactivated_subscriptions(admin_user, receiver):
     subscription = subscribe(admin_user, receiver.url)
     services.subscription_deactivate(actor=admin_user, subscription_id=subscription.pk)
