@@ -596,7 +596,7 @@ def case_transition(
             _bump_version(case)
             # Only the columns the transition changed: the escalation sweep raises escalation_level
             # and is_breached without a version bump, and those must survive.
-            case.save(update_fields=[name for name, value in before.items() if getattr(case, name) != value])
+            case.save(update_fields=[field for field, value in before.items() if getattr(case, field) != value])
             if actions:
                 ResolutionAction.objects.bulk_create(ResolutionAction(case=case, **a) for a in actions)
             _event(

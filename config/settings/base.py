@@ -73,6 +73,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer must fail a request or /readyz quickly, not hang it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one file: wait for the lock instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -160,17 +163,6 @@ CELERY_TASK_PUBLISH_RETRY = False
 ESCALATION_SWEEP_INTERVAL = env.float("ESCALATION_SWEEP_INTERVAL", default=5.0)
 # Test hook only: seconds the sweep holds its batch open, to kill a worker mid-escalation.
 ESCALATION_TEST_PAUSE = env.float("ESCALATION_TEST_PAUSE", default=0.0)
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-# django_celery_beat stores whole seconds; a sweep still queued when the next is due is dropped.
-CELERY_BEAT_SCHEDULE["complaints-sweep-deadlines"] = {
-    "task": "complaints.sweep_deadlines",
-    "schedule": timedelta(seconds=max(1, round(ESCALATION_SWEEP_INTERVAL))),
-    "options": {"expire_seconds": max(1, round(ESCALATION_SWEEP_INTERVAL))},
-}
-CELERY_BEAT_SCHEDULE["notifications-deliver-pending"] = {
-    "task": "notifications.deliver_pending",
-    "schedule": timedelta(seconds=30),
-}
 
 WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
@@ -178,8 +170,21 @@ WEBHOOK_MAX_ATTEMPTS = 8
 # Seconds before the first retry of a failed webhook delivery; each retry doubles it (capped).
 WEBHOOK_RETRY_BASE = env.float("WEBHOOK_RETRY_BASE", default=15.0)
 WEBHOOK_RETRY_MAX_DELAY = env.float("WEBHOOK_RETRY_MAX_DELAY", default=3600.0)
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-CELERY_BEAT_SCHEDULE["webhooks-retry-pending"] = {"task": "webhooks.retry_pending", "schedule": 60.0}
+
+CELERY_BEAT_SCHEDULE = {
+    # django_celery_beat stores whole seconds; a sweep still queued when the next is due is dropped.
+    "complaints-sweep-deadlines": {
+        "task": "complaints.sweep_deadlines",
+        "schedule": timedelta(seconds=max(1, round(ESCALATION_SWEEP_INTERVAL))),
+        "options": {"expire_seconds": max(1, round(ESCALATION_SWEEP_INTERVAL))},
+    },
+    "notifications-deliver-pending": {"task": "notifications.deliver_pending", "schedule": timedelta(seconds=30)},
+    "webhooks-retry-pending": {"task": "webhooks.retry_pending", "schedule": timedelta(seconds=60)},
+    "common-prune-idempotency-records": {
+        "task": "common.prune_idempotency_records",
+        "schedule": timedelta(hours=1),
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

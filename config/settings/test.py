@@ -1,6 +1,7 @@
 """Test settings: real PostgreSQL and Redis, defaulting to the local servers."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
@@ -15,3 +16,4 @@ from .base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns per request otherwise
