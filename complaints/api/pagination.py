@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework.pagination import BasePagination
@@ -23,23 +23,14 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from common.exceptions import ValidationFailed
-from complaints.choices import SEVERITY_RANK
 
 
 @dataclass(frozen=True)
 class SortKey:
-    """A sortable column: `field` on the queryset (maybe an annotation) and its value codec."""
+    """A sortable column: `field` on the queryset and its value codec."""
 
     field: str
     kind: str  # "datetime" | "int"
-    annotate: Any = None
-
-
-SEVERITY_RANK_EXPR = Case(
-    *(When(severity=code, then=Value(rank)) for code, rank in SEVERITY_RANK.items()),
-    default=Value(0),
-    output_field=IntegerField(),
-)
 
 
 class KeysetPagination(BasePagination):
@@ -115,8 +106,6 @@ class KeysetPagination(BasePagination):
         key = self.sort_keys[name]
         size = self.get_page_size(request)
         cursor = self._decode_cursor(request, key)
-        if key.annotate is not None:
-            queryset = queryset.annotate(**{key.field: key.annotate})
         backwards = bool(cursor and cursor[2])
         # Walking backwards is walking forwards in the reverse order, then flipping the page.
         scan_descending = descending != backwards
@@ -216,7 +205,7 @@ class CasePagination(KeysetPagination):
     sort_keys = {
         "received_at": SortKey("received_at", "datetime"),
         "created_at": SortKey("created_at", "datetime"),
-        "severity": SortKey("severity_rank", "int", annotate=SEVERITY_RANK_EXPR),
+        "severity": SortKey("severity_rank", "int"),
     }
     default_ordering = "-received_at"
 
