@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from complaints import escalation
 from common.queue import enqueue_on_commit
+from complaints import escalation
 
 
 @shared_task(name="complaints.sweep_deadlines", ignore_result=True)

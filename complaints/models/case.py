@@ -61,7 +61,8 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     concurrent firing from the same source state into `ConcurrentTransition`.
     """
 
-    reference = models.CharField(_("reference"), max_length=32, unique=True, null=True, editable=False)
+    # NULL only inside the creating transaction: the reference derives from the primary key.
+    reference = models.CharField(_("reference"), max_length=32, unique=True, null=True, editable=False)  # noqa: DJ001
     state = FSMField(
         _("state"), max_length=20, choices=CaseState.choices, default=CaseState.INTAKE, protected=True
     )

@@ -12,11 +12,11 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.queue import enqueue_on_commit
 from complaints.escalation import deadlines_sweep
 from complaints.models import CaseEvent, ComplaintCase, Deadline, EscalationStep
 from complaints.tasks import sweep_deadlines
 from notifications.models import Delivery, Notification
-from common.queue import enqueue_on_commit
 from tests.conftest import wait_until
 from tests.escalation.brokers import PrivateRedis, use_broker
 from tests.escalation.factories import DeadlineFactory, due_deadline
