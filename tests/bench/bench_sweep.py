@@ -22,10 +22,12 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+import _common  # noqa: E402 - the script's own folder is on sys.path
+from _common import Clock, ensure_database  # noqa: E402
 
 QUEUE = "bench-sweep"
 
@@ -40,36 +42,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_database_url() -> str:
-    source = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/complaints")
-    parts = urlsplit(source)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench_sweep needs PostgreSQL in DATABASE_URL")
-    name = parts.path.lstrip("/") + "_bench_sweep"
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-
-class Clock:
-    def __init__(self, limit: float) -> None:
-        self.started = time.monotonic()
-        self.limit = limit
-
-    def check(self, phase: str) -> None:
-        if time.monotonic() - self.started > self.limit:
-            sys.exit(f"time limit reached before {phase}")
+    return _common.bench_database_url("bench_sweep")
 
 
 def setup_django(url: str) -> None:
@@ -128,26 +101,9 @@ def load_cases(count: int, team, agent) -> None:
         "complainant_phone": encrypt("13800001234"),
         "phone_index": blind_index("13800001234"),
     }
-    columns, expressions, params = [], [], []
-    for field in ComplaintCase._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(f'"{field.column}"')
-        if field.column in overrides:
-            expressions.append(overrides[field.column])
-        else:
-            expressions.append("%s")
-            if field.column in params_by_column:  # already in column form (ids, ciphertext)
-                params.append(params_by_column[field.column])
-            else:
-                params.append(field.get_db_prep_save(field.get_default(), connection))
+    _common.insert_cases_sql(count, overrides, params_by_column)
     case_table = ComplaintCase._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {case_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(expressions)} FROM generate_series(1, %s) AS g",
-            [*params, count],
-        )
         cur.execute(
             f"INSERT INTO {Deadline._meta.db_table} (case_id, kind, state, started_at, due_at, warn_at, "
             "next_check_at, breached, escalation_level, created_at) "
