@@ -58,25 +58,28 @@ def case_list_for(*, actor) -> QuerySet[ComplaintCase]:
     return case_base_queryset().filter(case_visible_q(actor))
 
 
-def case_get_visible(*, actor, case_id, for_update: bool = False) -> ComplaintCase:
-    """One case the actor may see, or NotFound (also for cases that exist but are not theirs)."""
+def _visible_case(queryset: QuerySet[ComplaintCase], *, actor, case_id) -> ComplaintCase:
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
         raise NotFound(_("No such case.")) from None
-    qs = ComplaintCase.objects.select_related("category", "team", "assignee")
-    if for_update:
-        qs = ComplaintCase.objects.select_for_update(of=("self",)).select_related("category", "team")
-    case = qs.filter(pk=case_id).first()
+    case = queryset.filter(pk=case_id).first()
     if case is None or not actor.has_perm("complaints.view_case", case):
         raise NotFound(_("No such case."))
     return case
 
 
+def case_get_visible(*, actor, case_id, for_update: bool = False) -> ComplaintCase:
+    """One case the actor may see, or NotFound (also for cases that exist but are not theirs)."""
+    qs = ComplaintCase.objects.select_related("category", "team", "assignee")
+    if for_update:
+        qs = ComplaintCase.objects.select_for_update(of=("self",)).select_related("category", "team")
+    return _visible_case(qs, actor=actor, case_id=case_id)
+
+
 def case_get_for(*, actor, case_id) -> ComplaintCase:
-    """A case with its deadlines prefetched, for detail views."""
-    case = case_get_visible(actor=actor, case_id=case_id)
-    return case_base_queryset().get(pk=case.pk)
+    """A case with its deadlines prefetched, for detail views (one fetch, then the permission check)."""
+    return _visible_case(case_base_queryset(), actor=actor, case_id=case_id)
 
 
 def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
