@@ -52,8 +52,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases to load")
     parser.add_argument("--time-limit", type=float, default=900, help="give up after this many seconds")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
-    parser.add_argument("--clients", type=int, default=3, help="client threads for intake")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--clients", type=int, default=2, help="client threads for intake")
     parser.add_argument("--intake-seconds", type=float, default=20, help="per intake scenario")
     parser.add_argument("--intake-requests", type=int, default=6000, help="per intake scenario")
     parser.add_argument("--list-clients", type=int, default=2, help="client threads for list scenarios")
@@ -269,6 +269,16 @@ class Server:
                 time.sleep(0.2)
         sys.exit("gunicorn did not answer in time")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of gunicorn's master and workers so far (Linux /proc)."""
+        pids = [self.process.pid]
+        try:
+            with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as children:
+                pids += [int(pid) for pid in children.read().split()]
+        except OSError:
+            return float("nan")
+        return sum(_process_cpu(pid) for pid in pids)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -279,6 +289,22 @@ class Server:
                 self.process.wait()
 
 
+def _process_cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores spent not idle since boot (every process: server, PostgreSQL, us)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     name: str
@@ -287,6 +313,7 @@ class Result:
     failures: list[str] = field(default_factory=list)
     queries: str = "-"
     target: str = ""
+    cpu: str = ""  # CPU ms per request: server (gunicorn), this client, whole machine
 
     def pct(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -361,8 +388,13 @@ def intake(server: Server, token: str, name: str, args, clock: Clock, *, api_cli
         response = session.post(url, json=intake_payload(rng, external=api_client), headers=headers, timeout=30)
         return None if response.status_code == 201 else f"{response.status_code} {response.text[:200]}"
 
+    server_cpu, client_cpu, machine = server.cpu_seconds(), time.process_time(), _machine_busy()
     result = run_load(name, post, clients=args.clients, max_requests=args.intake_requests,
                       seconds=args.intake_seconds, clock=clock)
+    n = max(len(result.latencies), 1)
+    result.cpu = (f"CPU ms/request: gunicorn {(server.cpu_seconds() - server_cpu) * 1000 / n:.1f}, "
+                  f"client {(time.process_time() - client_cpu) * 1000 / n:.1f}, "
+                  f"whole machine {(_machine_busy() - machine) * 1000 / n:.1f}")
     result.target = "≥300/s, p95<50"
     return result
 
@@ -422,15 +454,19 @@ def list_load(server: Server, name: str, token: str, url: str, args, clock: Cloc
 # -- in-process: queries and plans -------------------------------------------------------------
 
 
-def capture(token: str, path: str) -> tuple[int, str, int]:
-    """(queries, the case-list SQL, status) of one in-process request."""
+def capture(token: str, path: str, payload: dict | None = None) -> tuple[int, str, int]:
+    """(queries, the case-list SQL, status) of one in-process GET, or POST of `payload`."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
+        if payload is None:
+            response = client.get(path)
+        else:
+            response = client.post(path, payload, content_type="application/json",
+                                   HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
     main = [q["sql"] for q in ctx.captured_queries
             if 'FROM "complaints_complaintcase"' in q["sql"] and "ORDER BY" in q["sql"]]
     return len(ctx.captured_queries), (main[0] if main else ""), response.status_code
@@ -536,12 +572,19 @@ def finish(results: list[Result], paths: dict[str, tuple[str, str]], tokens: dic
     clock.check("query counts")
     by_name = {r.name: r for r in results}
     sql_by_name = {}
+    for name, user, api_client in (("intake api_client", "callcenter", True), ("intake agent", "agent", False)):
+        if name in by_name:
+            count, _sql, status = capture(tokens[user], API, intake_payload(random.Random(1), external=api_client))
+            by_name[name].queries = str(count) if status == 201 else f"{count}!{status}"
     for name, (user, path) in paths.items():
         count, sql, status = capture(tokens[user], path)
         by_name[name].queries = str(count) if status == 200 else f"{count}!{status}"
         sql_by_name[name] = sql
     print()
     print_table(results)
+    for r in results:
+        if r.cpu:
+            print(f"{r.name}: {r.cpu}")
     sizes = {size: capture(tokens["supervisor"], f"{API}?page_size={size}")[0] for size in (1, 25, 100)}
     print("queries per list page by page_size: " + ", ".join(f"{k}: {v}" for k, v in sizes.items()))
 
