@@ -339,7 +339,10 @@ def run_load(name: str, make_request, *, clients: int, max_requests: int, second
                 issued[0] += 1
                 i = issued[0]
             t = time.perf_counter()
-            problem = make_request(session, i)
+            try:
+                problem = make_request(session, i)
+            except requests.RequestException as exc:  # the server went away (Ctrl-C, crash)
+                problem = type(exc).__name__
             ms = (time.perf_counter() - t) * 1000
             with lock:
                 result.latencies.append(ms)
