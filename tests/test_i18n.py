@@ -3,7 +3,11 @@ Chinese unless the user switches."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,8 @@ from django.utils import translation
 
 from complaints.choices import CaseState, DeadlineKind
 
-PO_FILE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+ROOT = Path(__file__).resolve().parent.parent
+PO_FILE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 def _po_entries(text: str) -> list[dict]:
@@ -103,3 +108,47 @@ def test_api_negotiates_language_from_accept_language(client):
 def test_follow_up_deadline_and_follow_up_state_have_their_own_chinese_words():
     with translation.override("zh-hans"):
         assert (str(DeadlineKind.FOLLOW_UP.label), str(CaseState.FOLLOW_UP.label)) == ("回访时限", "跟踪回访")
+
+
+@pytest.mark.slow
+def test_chinese_catalogue_holds_every_msgid_of_the_code(tmp_path):
+    # makemessages on a copy of the tree, so the repository's catalogue is only read.
+    copy = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", "var", ".git", "static", "node_modules", "__pycache__", "*.mo"
+        ),
+    )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--ignore=var",
+            "--ignore=tests",
+            "-v0",
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    in_code = {
+        e["msgid"] for e in _po_entries((copy / PO_FILE.relative_to(ROOT)).read_text(encoding="utf-8"))
+    }
+    in_repo = {e["msgid"] for e in _po_entries(PO_FILE.read_text(encoding="utf-8"))}
+
+    assert sorted(in_code - in_repo) == [], (
+        "run makemessages (README, Translations) and translate the new entries"
+    )
