@@ -58,7 +58,7 @@ run: messages migrate
 	$(MANAGE) runserver $(HOST):$(PORT) & pids="$$pids $$!"; \
 	wait -n
 
-test: messages
+test: lint messages
 	$(PY) -m pytest tests --ds=config.settings.test --create-db -q -r fE $(PYTEST_ARGS)
 
 # tests/bench/__main__.py, when present, drives the benchmarks; otherwise each bench_*.py runs

@@ -2,7 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("Complaint case management")
+admin.site.site_title = _("Complaint case management")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", include("common.urls")),  # /healthz, /readyz
