@@ -21,7 +21,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
-from drf_spectacular.utils import OpenApiExample
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from redis.exceptions import RedisError
 from rest_framework import exceptions, parsers, serializers, status, throttling
 from rest_framework.response import Response
@@ -299,6 +299,37 @@ class ErrorItemSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ErrorType.ALL)
     errors = ErrorItemSerializer(many=True)
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input: every bad field is named with a code.",
+    401: "Not authenticated.",
+    403: "Authenticated but not allowed to do this.",
+    404: "No such object, or one the user may not see.",
+    409: "Illegal transition, stale version or reused Idempotency-Key.",
+    413: "JSON body larger than 1 MB.",
+    415: "Body is not JSON.",
+    429: "Throttled; see Retry-After.",
+}
+
+
+def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:
+    """Schema entries for error statuses; `e409="..."` overrides one status's description."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]))
+        for code in codes
+    }
+
+
+def json_object(data: Any) -> dict:
+    """The request body as a dict; a body that is not a JSON object is a 400, like a bad field."""
+    if data is None or data == {}:
+        return {}
+    if not isinstance(data, dict):
+        raise exceptions.ValidationError(
+            {"non_field_errors": [exceptions.ErrorDetail(_("Send a JSON object."), code="invalid")]}
+        )
+    return dict(data)
 
 
 def error_example(

@@ -1,14 +1,14 @@
 """SLA policy endpoints and the final-answer extension: permission, one service, serialize."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import ErrorSerializer
-from complaints import selectors, sla
+from common.api import error_responses, json_object
+from complaints import sla
 from complaints.api.serializers import CaseSerializer
 from complaints.api.sla_serializers import (
     ExtensionInputSerializer,
@@ -17,6 +17,7 @@ from complaints.api.sla_serializers import (
     SlaPolicyPatchSerializer,
     SlaPolicySerializer,
 )
+from complaints.api.views import case_response
 from complaints.choices import Severity
 from complaints.models import SlaPolicy
 
@@ -27,22 +28,8 @@ class SlaPolicyPagination(PageNumberPagination):
     max_page_size = 500
 
 
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_TEXT[code]) for code in codes}
-
-
-ERROR_TEXT = {
-    400: "Bad input; every bad field is named.",
-    401: "Not authenticated.",
-    403: "The role may not do this.",
-    404: "No such object, or not visible to the user.",
-    409: "No open final answer to extend, or already extended twice.",
-    429: "Throttled; see Retry-After.",
-}
-
-
-def _body(request) -> dict:
-    return request.data if isinstance(request.data, dict) else {}
+# 409 here means the deadline rules, not a stale write.
+SLA_CONFLICT = "No open final answer to extend, already extended twice, or nothing to pause or resume."
 
 
 class SlaPolicyListView(GenericAPIView):
@@ -56,7 +43,7 @@ class SlaPolicyListView(GenericAPIView):
             OpenApiParameter("category", str, description="Category code"),
             OpenApiParameter("severity", str, enum=Severity.values),
         ],
-        responses={200: SlaPolicySerializer(many=True), **_errors(401, 403, 429)},
+        responses={200: SlaPolicySerializer(many=True), **error_responses(401, 403, 429)},
     )
     def get(self, request):
         policies = sla.sla_policy_list_for(actor=request.user)
@@ -72,7 +59,7 @@ class SlaPolicyListView(GenericAPIView):
     @extend_schema(
         operation_id="sla_policies_create",
         request=SlaPolicyInputSerializer,
-        responses={201: SlaPolicySerializer, **_errors(400, 401, 403, 429)},
+        responses={201: SlaPolicySerializer, **error_responses(400, 401, 403, 429)},
         examples=[
             OpenApiExample(
                 "重大紧急案件时限",
@@ -84,13 +71,13 @@ class SlaPolicyListView(GenericAPIView):
         ],
     )
     def post(self, request):
-        policy = sla.sla_policy_create(actor=request.user, data=_body(request))
+        policy = sla.sla_policy_create(actor=request.user, data=json_object(request.data))
         return Response(SlaPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
 class SlaPolicyDetailView(APIView):
     @extend_schema(
-        operation_id="sla_policies_retrieve", responses={200: SlaPolicySerializer, **_errors(401, 403, 404, 429)}
+        operation_id="sla_policies_retrieve", responses={200: SlaPolicySerializer, **error_responses(401, 403, 404, 429)}
     )
     def get(self, request, pk):
         return Response(SlaPolicySerializer(sla.sla_policy_get(actor=request.user, policy_id=pk)).data)
@@ -98,10 +85,10 @@ class SlaPolicyDetailView(APIView):
     @extend_schema(
         operation_id="sla_policies_partial_update",
         request=SlaPolicyPatchSerializer,
-        responses={200: SlaPolicySerializer, **_errors(400, 401, 403, 404, 429)},
+        responses={200: SlaPolicySerializer, **error_responses(400, 401, 403, 404, 429)},
     )
     def patch(self, request, pk):
-        policy = sla.sla_policy_update(actor=request.user, policy_id=pk, data=_body(request))
+        policy = sla.sla_policy_update(actor=request.user, policy_id=pk, data=json_object(request.data))
         return Response(SlaPolicySerializer(policy).data)
 
 
@@ -109,7 +96,7 @@ class CaseExtensionView(APIView):
     @extend_schema(
         operation_id="complaints_extension",
         request=ExtensionInputSerializer,
-        responses={200: CaseSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        responses={200: CaseSerializer, **error_responses(400, 401, 403, 404, 409, 429, e409=SLA_CONFLICT)},
         examples=[OpenApiExample("延期", request_only=True, value={"reason": "需调取催收录音并协调法律部，情况复杂"})],
         description=(
             "Extend the final-answer deadline: the first extension to 30 days after receipt, "
@@ -117,15 +104,15 @@ class CaseExtensionView(APIView):
         ),
     )
     def post(self, request, pk):
-        case = sla.case_extend(case_id=pk, actor=request.user, reason=_body(request).get("reason"))
-        return _case_response(request, case.pk)
+        case = sla.case_extend(case_id=pk, actor=request.user, reason=json_object(request.data).get("reason"))
+        return case_response(request, case.pk)
 
 
 class CasePauseView(APIView):
     @extend_schema(
         operation_id="complaints_pause",
         request=PauseInputSerializer,
-        responses={200: CaseSerializer, **_errors(400, 401, 403, 404, 409, 429)},
+        responses={200: CaseSerializer, **error_responses(400, 401, 403, 404, 409, 429, e409=SLA_CONFLICT)},
         description=(
             "Stop the verify and final-answer clocks (those not yet due) while waiting for the "
             "customer. The paused time does not count: resuming moves the due times later by it. "
@@ -134,22 +121,17 @@ class CasePauseView(APIView):
         examples=[OpenApiExample("等待补充材料", request_only=True, value={"reason": "等待客户提供还款凭证"})],
     )
     def post(self, request, pk):
-        case = sla.case_pause(case_id=pk, actor=request.user, reason=_body(request).get("reason"))
-        return _case_response(request, case.pk)
+        case = sla.case_pause(case_id=pk, actor=request.user, reason=json_object(request.data).get("reason"))
+        return case_response(request, case.pk)
 
 
 class CaseResumeView(APIView):
     @extend_schema(
         operation_id="complaints_resume",
         request=None,
-        responses={200: CaseSerializer, **_errors(401, 403, 404, 409, 429)},
+        responses={200: CaseSerializer, **error_responses(401, 403, 404, 409, 429, e409=SLA_CONFLICT)},
         description="Restart the clocks stopped by pause; 409 when none is paused.",
     )
     def post(self, request, pk):
         case = sla.case_resume(case_id=pk, actor=request.user)
-        return _case_response(request, case.pk)
-
-
-def _case_response(request, case_id: int) -> Response:
-    case = selectors.case_get_for(actor=request.user, case_id=case_id)
-    return Response(CaseSerializer(case, context={"request": request}).data)
+        return case_response(request, case.pk)

@@ -4,14 +4,11 @@ selector, and serialize; rules and permissions live in `complaints.services`/`se
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -20,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import COMMON_ERROR_EXAMPLES, ErrorSerializer, LimitedJSONParser, error_example
+from common.api import COMMON_ERROR_EXAMPLES, LimitedJSONParser, error_example, error_responses, json_object
 from common.exceptions import NotFound
 from common.idempotency import HEADER as IDEMPOTENCY_HEADER
 from common.idempotency import KEY_RE, run_idempotent
@@ -31,22 +28,6 @@ from complaints.api.pagination import CasePagination, TimelinePagination
 from complaints.models import ComplaintCase
 
 # -- schema helpers -------------------------------------------------------------------------
-
-_ERROR_TEXT = {
-    400: "Bad input: every bad field is named with a code.",
-    401: "Not authenticated.",
-    403: "Authenticated but not allowed to do this.",
-    404: "No such object, or one the user may not see.",
-    409: "Illegal transition, stale version or reused Idempotency-Key.",
-    413: "JSON body larger than 1 MB.",
-    415: "Body is not JSON.",
-    429: "Throttled; see Retry-After.",
-}
-
-
-def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code]) for code in codes}
-
 
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The case id.")
 READ_ERRORS = (400, 401, 404, 429)
@@ -173,17 +154,6 @@ TRANSITION_EXAMPLES = [
 ]
 
 
-def _object(data: Any) -> dict:
-    """The body must be a JSON object; anything else is a 400 naming the whole request."""
-    if data is None or data == {}:
-        return {}
-    if not isinstance(data, dict):
-        raise exceptions.ValidationError(
-            {"non_field_errors": [exceptions.ErrorDetail(_("Send a JSON object."), code="invalid")]}
-        )
-    return dict(data)
-
-
 def _version(data: dict) -> int | None:
     version = data.pop("version", None)
     if version is None:
@@ -202,13 +172,13 @@ def _version(data: dict) -> int | None:
     list=extend_schema(
         summary="List complaints visible to the user",
         description="Filters, text search `q`, `ordering` and cursor pagination. Personal data is masked.",
-        responses={200: s.CaseSerializer(many=True), **errors(*READ_ERRORS)},
+        responses={200: s.CaseSerializer(many=True), **error_responses(*READ_ERRORS)},
         examples=[CASE_EXAMPLE, *COMMON_ERROR_EXAMPLES],
     ),
     retrieve=extend_schema(
         parameters=[ID_PARAM],
         summary="One complaint",
-        responses={200: s.CaseSerializer, **errors(401, 404, 429)},
+        responses={200: s.CaseSerializer, **error_responses(401, 404, 429)},
         examples=[CASE_EXAMPLE, *COMMON_ERROR_EXAMPLES],
     ),
 )
@@ -226,12 +196,8 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return ComplaintCase.objects.none()
         return selectors.case_list_for(actor=self.request.user)
 
-    def _case_response(self, request: Request, case_id: int, *, code: int = status.HTTP_200_OK) -> Response:
-        case = selectors.case_get_for(actor=request.user, case_id=case_id)
-        return Response(s.CaseSerializer(case, context={"request": request}).data, status=code)
-
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self._case_response(request, _case_id(pk))
+        return case_response(request, _case_id(pk))
 
     @extend_schema(
         summary="Register a complaint",
@@ -252,15 +218,15 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             ),
         ],
         request=s.CaseCreateSerializer,
-        responses={201: s.CaseSerializer, 200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
+        responses={201: s.CaseSerializer, 200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[CREATE_EXAMPLE, CASE_EXAMPLE, VALIDATION_EXAMPLE, *COMMON_ERROR_EXAMPLES],
     )
     def create(self, request: Request) -> Response:
-        data = _object(request.data)
+        data = json_object(request.data)
 
         def handler() -> Response:
             case = services.case_create(actor=request.user, data=data)
-            return self._case_response(request, case.pk, code=status.HTTP_201_CREATED)
+            return case_response(request, case.pk, code=status.HTTP_201_CREATED)
 
         return run_idempotent(request=request, scope="complaints.create", data=data, handler=handler)
 
@@ -269,7 +235,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="Edit descriptive fields",
         description="`state` is read-only (naming it is a 400); send `version` to get a 409 on a stale write.",
         request=s.CaseUpdateSerializer,
-        responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
+        responses={200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample(
                 "修改摘要",
@@ -283,10 +249,10 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ],
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        data = _object(request.data)
+        data = json_object(request.data)
         version = _version(data)
         case = services.case_update(case_id=_case_id(pk), actor=request.user, data=data, version=version)
-        return self._case_response(request, case.pk)
+        return case_response(request, case.pk)
 
     @extend_schema(
         summary="Fire a transition",
@@ -302,7 +268,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             ),
         ],
         request=s.TransitionInputSerializer,
-        responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
+        responses={200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             *TRANSITION_EXAMPLES,
             CASE_EXAMPLE,
@@ -313,18 +279,18 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/]+)")
     def transitions(self, request: Request, pk: str, name: str) -> Response:
-        payload = _object(request.data)
+        payload = json_object(request.data)
         version = _version(payload)
         case = services.case_transition(
             case_id=_case_id(pk), name=name, actor=request.user, payload=payload, version=version
         )
-        return self._case_response(request, case.pk)
+        return case_response(request, case.pk)
 
     @extend_schema(
         parameters=[ID_PARAM],
         summary="Reassign (supervisors)",
         request=s.AssigneeInputSerializer,
-        responses={200: s.CaseSerializer, **errors(*WRITE_ERRORS)},
+        responses={200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample("指派", request_only=True, value={"assignee": 7}),
             CASE_EXAMPLE,
@@ -333,19 +299,19 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        data = _object(request.data)
+        data = json_object(request.data)
         if "assignee" not in data:
             raise exceptions.ValidationError(
                 {"assignee": [exceptions.ErrorDetail(_("This field is required."), code="required")]}
             )
         case = services.case_reassign(case_id=_case_id(pk), actor=request.user, assignee_id=data["assignee"])
-        return self._case_response(request, case.pk)
+        return case_response(request, case.pk)
 
     @extend_schema(
         parameters=[ID_PARAM],
         summary="Add a note",
         request=s.NoteInputSerializer,
-        responses={201: s.NoteSerializer, **errors(*WRITE_ERRORS)},
+        responses={201: s.NoteSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample(
                 "内部备注", request_only=True, value={"body": "已调取通话录音，待核实 😊", "internal": True}
@@ -355,7 +321,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: str) -> Response:
-        data = _object(request.data)
+        data = json_object(request.data)
         note = services.case_note_add(
             case_id=_case_id(pk),
             actor=request.user,
@@ -368,7 +334,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         parameters=[ID_PARAM],
         summary="Record a contact with the complainant",
         request=s.CommunicationInputSerializer,
-        responses={201: s.CommunicationSerializer, **errors(*WRITE_ERRORS)},
+        responses={201: s.CommunicationSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample(
                 "外呼回访",
@@ -385,14 +351,14 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def communications(self, request: Request, pk: str) -> Response:
-        data = _object(request.data)
+        data = json_object(request.data)
         comm = services.case_communication_add(case_id=_case_id(pk), actor=request.user, data=data)
         return Response(s.CommunicationSerializer(comm).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[ID_PARAM],
         summary="The case timeline, oldest first",
-        responses={200: s.TimelineEntrySerializer(many=True), **errors(*READ_ERRORS)},
+        responses={200: s.TimelineEntrySerializer(many=True), **error_responses(*READ_ERRORS)},
         examples=[*COMMON_ERROR_EXAMPLES],
         filters=False,
     )
@@ -415,7 +381,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 description="Why you need the data, e.g. 回访核对身份.",
             ),
         ],
-        responses={200: s.PiiSerializer, **errors(*READ_ERRORS, 403)},
+        responses={200: s.PiiSerializer, **error_responses(*READ_ERRORS, 403)},
         examples=[
             OpenApiExample(
                 "明文个人信息",
@@ -442,6 +408,12 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return response
 
 
+def case_response(request: Request, case_id: int, *, code: int = status.HTTP_200_OK) -> Response:
+    """The case as API.md returns it after any write, read back through the actor's selector."""
+    case = selectors.case_get_for(actor=request.user, case_id=case_id)
+    return Response(s.CaseSerializer(case, context={"request": request}).data, status=code)
+
+
 def _case_id(pk: str) -> int:
     """Path ids that are not a database integer are a 404 like any unknown case."""
     try:
@@ -456,7 +428,7 @@ def _case_id(pk: str) -> int:
 @extend_schema_view(
     list=extend_schema(
         summary="Complaint categories",
-        responses={200: s.CategorySerializer(many=True), **errors(401, 429)},
+        responses={200: s.CategorySerializer(many=True), **error_responses(401, 429)},
         examples=[
             OpenApiExample(
                 "分类",

@@ -157,6 +157,12 @@ def test_extension_without_reason_is_400(api, agent):
     assert error_attrs(response) == {"reason": "required"}
 
 
+def test_extension_with_a_json_array_body_is_400(api, agent):
+    case = make_case(actor=agent)
+    response = api(agent).post(_extension_url(case), ["案情复杂"], format="json")
+    assert error_attrs(response) == {None: "invalid"}
+
+
 def test_second_extension_by_agent_is_403(api, agent):
     case = make_case(actor=agent)
     api(agent).post(_extension_url(case), {"reason": "情况复杂"}, format="json")
