@@ -23,12 +23,23 @@ def _blocker(config):
     return config.stash[blocking_manager_key]
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _reference_data(django_db_setup, django_db_blocker):
+def _reference_data(request, django_db_blocker):
     """With --reuse-db the previous session may have ended on a flush: restore, and leave the
-    database as the migrations made it for the next session."""
+    database as the migrations made it for the next session. A run of database-free tests
+    only never touches the database."""
+    if not any(
+        item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        for item in request.session.items
+    ):
+        yield
+        return
     from tests.reference_data import restore_migration_data
 
+    request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         restore_migration_data()
     yield
