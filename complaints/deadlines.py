@@ -32,6 +32,11 @@ from complaints.choices import CaseState, DeadlineKind, Direction, Outcome
 ACKNOWLEDGING_OUTCOMES = {Outcome.REACHED, Outcome.LEFT_MESSAGE}
 
 
+def before_case_insert(*, case) -> None:
+    """Freeze the policy terms on the new case, so its insert carries them."""
+    sla.case_sla_terms_freeze(case=case)
+
+
 def on_case_created(*, case) -> None:
     """Open the deadlines a new case starts with."""
     sla.case_sla_start(case=case)

@@ -344,6 +344,7 @@ def case_create(*, actor, data: dict) -> ComplaintCase:
     try:
         with transaction.atomic():
             case.is_repeat = _is_repeat(case)
+            deadlines.before_case_insert(case=case)
             case.save()
             # The reference derives from the primary key, so it is unique however many
             # agents create cases at once.

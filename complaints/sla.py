@@ -468,14 +468,17 @@ def deadlines_resume_recorded(*, case: ComplaintCase, actor=None) -> None:
         _record_resume(case, actor, paused_for)
 
 
+def case_sla_terms_freeze(*, case: ComplaintCase) -> None:
+    """Copy the current policy's terms onto a case about to be inserted (no write of its own)."""
+    policy = sla_policy_for(category=case.category_id, severity=case.severity)
+    case.sla_terms = SlaTerms.from_policy(policy).to_json()
+
+
 def case_sla_start(*, case: ComplaintCase) -> None:
-    """Freeze the case's policy terms and open its acknowledge and final-answer deadlines.
+    """Open a new case's acknowledge and final-answer deadlines on its frozen terms.
 
     Both count from receipt (`received_at`), as the regulation does.
     """
-    policy = sla_policy_for(category=case.category_id, severity=case.severity)
-    case.sla_terms = SlaTerms.from_policy(policy).to_json()
-    ComplaintCase.objects.filter(pk=case.pk).update(sla_terms=case.sla_terms)
     deadline_open(case=case, kind=DeadlineKind.ACKNOWLEDGE, started_at=case.received_at, replace=False)
     deadline_open(case=case, kind=DeadlineKind.FINAL_ANSWER, started_at=case.received_at, replace=False)
 

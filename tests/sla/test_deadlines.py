@@ -7,7 +7,7 @@ import pytest
 
 from complaints import services, sla
 from complaints.choices import DeadlineKind, DeadlineState, Severity
-from complaints.models import Deadline, EscalationStep, SlaPolicy
+from complaints.models import ComplaintCase, Deadline, EscalationStep, SlaPolicy
 from tests.factories import advance, make_case
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,15 @@ def test_case_keeps_a_copy_of_its_policy_terms(agent):
     case = make_case(actor=agent, severity="high")
     policy = SlaPolicy.objects.get(category__code="collection_conduct", severity=Severity.HIGH)
     assert case.sla_terms["policy_id"] == policy.pk
+
+
+def test_case_policy_terms_are_stored_with_the_case(agent):
+    case = make_case(actor=agent, severity="high")
+    policy = SlaPolicy.objects.get(category__code="collection_conduct", severity=Severity.HIGH)
+
+    stored = ComplaintCase.objects.values_list("sla_terms", flat=True).get(pk=case.pk)
+
+    assert stored["policy_id"] == policy.pk
 
 
 def test_working_day_policy_skips_the_spring_festival(agent):
