@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from common.exceptions import NotFound
 from complaints.models import CaseEvent, Category, ComplaintCase, Deadline
+from complaints.transitions import may_fire
 
 # Other apps (contingency) register functions that give the case ids a user sees through them,
 # so that this app never imports theirs.
@@ -96,7 +97,11 @@ def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
 
 def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
     """Names of transitions the user may fire now (state, guards and permission)."""
-    return [t.name for t in case.get_available_user_state_transitions(user)]
+    return [
+        t.name
+        for t in case.get_available_state_transitions()
+        if may_fire(user=user, case=case, name=t.name)
+    ]
 
 
 def category_get_active(*, code: str) -> Category | None:
