@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from common.exceptions import NotFound
+from complaints.choices import EventKind
 from complaints.models import CaseEvent, Category, ComplaintCase, Deadline
 from complaints.transitions import may_fire
 
@@ -90,9 +91,13 @@ def case_detail_for(*, actor, case_id) -> ComplaintCase:
 
 
 def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
-    """The case's timeline, oldest first."""
+    """The case's timeline, oldest first, without internal notes for API clients."""
     case = case_get_for(actor=actor, case_id=case_id)
-    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    if actor.has_role(Role.API_CLIENT) and not actor.is_superuser:
+        # Internal notes are the institution's own: an integrating system never sees them.
+        events = events.exclude(kind=EventKind.NOTE, data__internal=True)
+    return events
 
 
 def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
