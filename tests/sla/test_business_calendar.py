@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from complaints.business_calendar import (
+from complaints.choices import CalendarMode
+from timers.calendar import (
     add_duration,
     add_working_days,
     calendar_missing_years,
     is_working_day,
 )
-from complaints.choices import CalendarMode
-from complaints.models import CalendarDay, CalendarYear
+from timers.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
