@@ -42,11 +42,11 @@ def case_extend(*, case_id: int, actor, reason: str) -> ComplaintCase:
     Raises NotFound, ActionNotPermitted, TransitionNotAllowed (no open final answer),
     ConflictError (third extension).
     """
-    from complaints.selectors import case_get_visible
+    from complaints.selectors import case_get_for
     from complaints.tasks import send_extension_notice
 
     with transaction.atomic():
-        case = case_get_visible(actor=actor, case_id=case_id, for_update=True)
+        case = case_get_for(actor=actor, case_id=case_id, for_update=True)
         # The append-only timeline counts extensions: a transition saving a stale copy of the
         # case cannot lower it the way it could overwrite `extension_count`.
         granted = CaseEvent.objects.filter(case=case, kind=EventKind.EXTENSION).count()

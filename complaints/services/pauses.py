@@ -35,10 +35,10 @@ def case_pause(*, case_id: int, actor, reason: str) -> ComplaintCase:
     Writes an `update` timeline entry. Raises NotFound, ActionNotPermitted,
     TransitionNotAllowed (closed case, nothing to pause), ConflictError (already paused).
     """
-    from complaints.selectors import case_get_visible
+    from complaints.selectors import case_get_for
 
     with transaction.atomic():
-        case = case_get_visible(actor=actor, case_id=case_id, for_update=True)
+        case = case_get_for(actor=actor, case_id=case_id, for_update=True)
         if not actor.has_perm("complaints.work_case", case):
             raise ActionNotPermitted(_("You may not pause this case's deadlines."))
         if not case.is_open:
@@ -64,10 +64,10 @@ def case_resume(*, case_id: int, actor) -> ComplaintCase:
 
     Raises NotFound, ActionNotPermitted, TransitionNotAllowed (nothing paused).
     """
-    from complaints.selectors import case_get_visible
+    from complaints.selectors import case_get_for
 
     with transaction.atomic():
-        case = case_get_visible(actor=actor, case_id=case_id, for_update=True)
+        case = case_get_for(actor=actor, case_id=case_id, for_update=True)
         if not actor.has_perm("complaints.work_case", case):
             raise ActionNotPermitted(_("You may not resume this case's deadlines."))
         if case_deadlines_resume(case=case, actor=actor) is None:

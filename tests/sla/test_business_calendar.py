@@ -99,7 +99,7 @@ def test_year_without_schedule_counts_monday_to_friday():
 
 
 def test_year_without_schedule_logs_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="complaints.business_calendar"):
+    with caplog.at_level(logging.WARNING, logger="timers.calendar"):
         is_working_day(date(2030, 10, 1))
     assert any(r.levelno == logging.WARNING and r.year == 2030 for r in caplog.records)
 
