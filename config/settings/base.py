@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "webhooks",
+    "timers",
     "complaints",
     "contingency",
 ]
@@ -175,8 +176,8 @@ WEBHOOK_RETRY_MAX_DELAY = env.float("WEBHOOK_RETRY_MAX_DELAY", default=3600.0)
 
 CELERY_BEAT_SCHEDULE = {
     # django_celery_beat stores whole seconds; a sweep still queued when the next is due is dropped.
-    "complaints-sweep-deadlines": {
-        "task": "complaints.sweep_deadlines",
+    "timers-sweep": {
+        "task": "timers.sweep",
         "schedule": timedelta(seconds=max(1, round(ESCALATION_SWEEP_INTERVAL))),
         "options": {"expire_seconds": max(1, round(ESCALATION_SWEEP_INTERVAL))},
     },

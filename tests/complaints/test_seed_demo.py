@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from accounts.models import Team
 from complaints import demo_data
 from complaints.choices import CaseState, EventKind
-from complaints.models import CaseEvent, Category, ComplaintCase, Deadline
+from complaints.models import CaseEvent, Category, ComplaintCase
+from timers.models import Deadline
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
