@@ -96,3 +96,22 @@ def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
 def category_list_active() -> QuerySet[Category]:
     """Categories a new complaint may be filed under, in display order."""
     return Category.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def case_related_for(*, actor, case: ComplaintCase, limit: int = 20) -> list[ComplaintCase]:
+    """Earlier and later complaints of the same person (same phone or ID blind index, any time)
+    that the actor may see, newest first; the case itself is left out."""
+    match = Q(pk__in=[])
+    if case.phone_index:
+        match |= Q(phone_index=case.phone_index)
+    if case.id_number_index:
+        match |= Q(id_number_index=case.id_number_index)
+    if not (case.phone_index or case.id_number_index):
+        return []
+    return list(
+        ComplaintCase.objects.filter(match)
+        .filter(case_visible_q(actor))
+        .exclude(pk=case.pk)
+        .select_related("category")
+        .order_by("-received_at", "-id")[:limit]
+    )

@@ -8,8 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from common.pii import blind_index
 from complaints.choices import CaseState, RiskFlag, Severity
 from complaints.models import Category, ComplaintCase
+from complaints.services.cases import _phone_match_key
+from complaints.validators import normalise_phone
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -32,6 +35,14 @@ class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text", max_length=200, help_text=_("Text in the summary, description or reference.")
     )
+    # Find a customer: personal data is encrypted, so these match the blind index exactly, after
+    # the normalisation the create service applies (one spelling per number).
+    phone = django_filters.CharFilter(
+        method="filter_phone", max_length=200, help_text=_("The complainant's phone number, exact.")
+    )
+    id_number = django_filters.CharFilter(
+        method="filter_id_number", max_length=200, help_text=_("The complainant's ID number, exact.")
+    )
 
     class Meta:
         model = ComplaintCase
@@ -50,3 +61,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(summary__icontains=value) | Q(description__icontains=value) | Q(reference__icontains=value)
         )
+
+    def filter_phone(self, queryset, name, value):
+        key = _phone_match_key(normalise_phone(value.strip()))
+        return queryset.filter(phone_index=blind_index(key)) if key else queryset
+
+    def filter_id_number(self, queryset, name, value):
+        key = value.strip().upper()
+        return queryset.filter(id_number_index=blind_index(key)) if key else queryset

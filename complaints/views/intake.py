@@ -1,0 +1,105 @@
+"""The intake form `/cases/new/`: the create service's validation and messages, errors next to
+each field, and a one-time token so a double submit or the back button never makes two cases."""
+
+from __future__ import annotations
+
+import uuid
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework import status
+from rest_framework.response import Response
+
+from accounts.roles import Role
+from common.exceptions import ConflictError, ValidationFailed
+from common.idempotency import HEADER, KEY_RE, run_idempotent
+from complaints import selectors, services
+from complaints.choices import Channel, CollectionChannel, RiskFlag, Severity
+from complaints.views.common import FormState, state_from_error
+
+TOKEN_FIELD = "intake_token"
+SCOPE = "pages.intake"
+FIELDS = [
+    "channel", "category", "severity", "summary", "description", "received_at", "complainant_name",
+    "complainant_phone", "complainant_id_number", "complainant_email", "account_reference",
+    "collection_channel", "risk_flags", "external_id",
+]
+
+
+def intake_data(post) -> dict:
+    """The posted form in the API's create shape, so the service sees what an API client sends."""
+    data = {key: post.get(key, "") for key in (
+        "channel", "category", "severity", "summary", "description", "account_reference",
+        "collection_channel", "external_id",
+    )}
+    data["risk_flags"] = post.getlist("risk_flags")
+    data["received_at"] = post.get("received_at") or None
+    data["complainant"] = {
+        key: post.get(f"complainant_{key}", "") for key in ("name", "phone", "id_number", "email")
+    }
+    return data
+
+
+def _may_intake(user) -> bool:
+    return user.is_superuser or user.has_role(Role.AGENT, Role.SUPERVISOR)
+
+
+def _posted_token(state: FormState | None) -> str:
+    token = state.value(TOKEN_FIELD) if state is not None else ""
+    return token if KEY_RE.match(token or "") and len(token) <= 64 else ""
+
+
+def _render(request: HttpRequest, state: FormState | None, *, status_code: int = 200) -> HttpResponse:
+    context = {
+        "state": state,
+        # After an error the same token again: nothing was stored under it, and a resend of the
+        # corrected form from the back button still counts once.
+        "token": _posted_token(state) or uuid.uuid4().hex,
+        "token_field": TOKEN_FIELD,
+        "channels": Channel.choices,
+        "severities": Severity.choices,
+        "collection_channels": CollectionChannel.choices,
+        "risk_flags": RiskFlag.choices,
+        "categories": [(c.code, c.name) for c in selectors.category_list_active()],
+    }
+    return render(request, "complaints/intake.html", context, status=status_code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_intake(request: HttpRequest) -> HttpResponse:
+    if not _may_intake(request.user):
+        raise PermissionDenied
+    if request.method == "GET":
+        return _render(request, None)
+    data = intake_data(request.POST)
+    token = request.POST.get(TOKEN_FIELD, "")
+    # The token is the idempotency key of the API's mechanism, scoped to this user and form.
+    keyed = SimpleNamespace(user=request.user, headers={HEADER: token} if KEY_RE.match(token) else {})
+
+    def handler() -> Response:
+        case = services.case_create(actor=request.user, data=data)
+        return Response({"id": case.pk, "is_repeat": case.is_repeat}, status=status.HTTP_201_CREATED)
+
+    try:
+        response = run_idempotent(request=keyed, scope=SCOPE, data=data, handler=handler)
+    except ValidationFailed as exc:
+        state = state_from_error("intake", request.POST, exc, known_fields=set(FIELDS))
+        return _render(request, state, status_code=400)
+    except ConflictError:
+        state = FormState(form="intake", values=request.POST, general=[
+            _("This form was already sent once with other content. Check the case list before sending it again."),
+        ])
+        return _render(request, state, status_code=409)
+    case_id = response.data["id"]
+    if response.status_code == status.HTTP_201_CREATED:
+        messages.success(request, _("Complaint registered."))
+    if response.data.get("is_repeat"):
+        messages.warning(request, _("Repeat complaint: this person complained in the last 90 days."))
+    return redirect("case-workspace", case_id=case_id)
