@@ -113,6 +113,12 @@ def render_workspace(
         "attachments": list(attachments.attachment_list_for(actor=user, case_id=case.pk)),
         "related": selectors.case_related_for(actor=user, case=case),
         "transitions": [(name, TRANSITION_LABELS.get(name, name)) for name in transitions],
+        # A transition that was refused and is no longer offered has no form to show its error in.
+        "orphan_errors": (
+            [*state.general, *(m for ms in state.errors.values() for m in ms)]
+            if state is not None and state.form in TRANSITION_LABELS and state.form not in transitions
+            else []
+        ),
         "may_work": user.has_perm("complaints.work_case", case),
         "may_note": user.has_perm("complaints.add_note", case),
         "may_attach": user.has_perm("complaints.add_attachment", case),
