@@ -11,7 +11,7 @@ from accounts.models import Team
 from common.pii import blind_index
 from complaints.choices import CaseState, RiskFlag, Severity
 from complaints.models import Category, ComplaintCase
-from complaints.services.cases import _phone_match_key
+from complaints.services.cases import phone_match_key
 from complaints.validators import normalise_phone
 
 
@@ -63,7 +63,7 @@ class CaseFilter(django_filters.FilterSet):
         )
 
     def filter_phone(self, queryset, name, value):
-        key = _phone_match_key(normalise_phone(value.strip()))
+        key = phone_match_key(normalise_phone(value.strip()))
         return queryset.filter(phone_index=blind_index(key)) if key else queryset
 
     def filter_id_number(self, queryset, name, value):

@@ -1,12 +1,16 @@
-"""The workspace's POSTs. Each calls the same service as the API; a domain error re-renders the
-workspace with the user's input kept and the message next to the field; a stale form (its
-`version` is not the case's any more) shows a conflict and keeps the input."""
+"""The workspace's POSTs. Each validates with the page form of complaints.forms (the API's input
+serializer underneath) and calls the same service as the API. A refusal re-renders the workspace
+with the user's input kept and the message next to the field; a stale form (its `version` is not
+the case's any more) shows a conflict and keeps the input. Order as the API: not visible → 404,
+not permitted → 403, then the payload."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -16,193 +20,173 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.exceptions import (
-    ActionNotPermitted,
-    ConflictError,
-    DomainError,
-    NotFound,
-    TransitionNotAllowed,
-    ValidationFailed,
-)
+from common.exceptions import ActionNotPermitted, ConflictError, DomainError, NotFound, ValidationFailed
 from complaints import attachments, services, sla
-from complaints.views.common import FormState, conflict_state, posted_version, state_from_error
+from complaints import forms as page_forms
+from complaints.views.common import (
+    FormState,
+    add_domain_errors,
+    conflict_state,
+    state_from_error,
+    state_from_form,
+)
 from complaints.views.workspace import get_case_or_404, render_workspace
 
 logger = logging.getLogger(__name__)
 
-# Fields each transition's form posts (PAGES.md "Form fields").
-TRANSITION_FIELDS = {
-    "start_verification": {"assignee"},
-    "complete_verification": {"finding", "notes"},
-    "propose_resolution": {"customer_demand", "notes"},
-    "resolve": {"summary", "actions"},
-    "record_feedback": {"satisfaction", "accepted", "comment"},
-    "close": {"notes"},
-    "reopen": {"reason"},
-    "withdraw": {"reason"},
-}
-MAX_ACTIONS = 20
 PII_REVEALS_PER_MINUTE = 10
 
 
-def _int_or_raw(raw: str):
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    return int(raw) if raw.isdigit() and len(raw) < 12 else raw
+class _AttachmentForm(page_forms.AttachmentForm):
+    """Every refusal of the attachments service is about the file."""
+
+    def add_api_error(self, attr, detail, code) -> None:
+        self.add_error("file", forms.ValidationError(detail, code=code))
 
 
-def _bool_or_raw(raw: str | None):
-    if raw in (None, ""):
-        return None
-    return {"true": True, "false": False}.get(raw, raw)
-
-
-def _actions(post) -> list[dict]:
-    """The `actions` formset's rows; wholly empty rows are the blank ones the page offers."""
-    raw_total = post.get("actions-TOTAL_FORMS", "0")
-    total = min(int(raw_total), MAX_ACTIONS + 1) if raw_total.isdigit() else 0
-    rows = []
-    for i in range(total):
-        row = {key: post.get(f"actions-{i}-{key}", "").strip() for key in ("type", "amount", "detail")}
-        if any(row.values()):
-            rows.append(row)
-    return rows
-
-
-def transition_payload(name: str, post) -> dict:
-    payload: dict = {}
-    for key in TRANSITION_FIELDS.get(name, ()):
-        if key == "actions":
-            payload["actions"] = _actions(post)
-        elif key in ("assignee", "satisfaction"):
-            value = _int_or_raw(post.get(key, ""))
-            if value is not None:
-                payload[key] = value
-        elif key == "accepted":
-            payload["accepted"] = _bool_or_raw(post.get("accepted"))
-        else:
-            payload[key] = post.get(key, "")
-    return payload
-
-
-def _known_fields(name: str, post) -> set[str]:
-    fields = set(TRANSITION_FIELDS.get(name, ())) - {"actions"}
-    if name == "resolve":
-        fields |= {f"actions-{i}-{k}" for i in range(MAX_ACTIONS) for k in ("type", "amount", "detail")}
-    return fields
-
-
-def _answer(request: HttpRequest, case_id: int, form: str, run, *, known: set[str], success: str) -> HttpResponse:
-    """Run a service call; map what it raises onto the page."""
-    post = request.POST
+def _require(user, permission: str, case) -> None:
     try:
-        run()
-    except NotFound:
-        raise Http404 from None
+        services.case_require(actor=user, permission=permission, case=case)
     except ActionNotPermitted:
         raise PermissionDenied from None
-    except ConflictError:
-        case = get_case_or_404(request.user, case_id)
-        return render_workspace(request, case, state=conflict_state(form, post), status=409)
-    except (ValidationFailed, TransitionNotAllowed, DomainError) as exc:
-        case = get_case_or_404(request.user, case_id)
-        code = 400 if isinstance(exc, ValidationFailed) else 409
-        return render_workspace(request, case, state=state_from_error(form, post, exc, known_fields=known), status=code)
-    messages.success(request, success)
-    return redirect("case-workspace", case_id=case_id)
 
 
-def _stale(request: HttpRequest, case_id: int, form: str) -> HttpResponse | None:
+def _submit(
+    request: HttpRequest,
+    case,
+    key: str,
+    form: forms.Form,
+    run: Callable[[forms.Form], object],
+    *,
+    success: str,
+) -> HttpResponse:
+    """Validate `form`, run the service with its typed arguments, map what it raises onto the page."""
+    post = request.POST
+    if form.is_valid():
+        try:
+            run(form)
+        except NotFound:
+            raise Http404 from None
+        except ActionNotPermitted:
+            raise PermissionDenied from None
+        except ConflictError as exc:
+            fresh = get_case_or_404(request.user, case.pk)
+            return render_workspace(request, fresh, state=conflict_state(key, post, exc), status=409)
+        except ValidationFailed as exc:
+            add_domain_errors(form, exc)
+        except DomainError as exc:
+            fresh = get_case_or_404(request.user, case.pk)
+            return render_workspace(request, fresh, state=state_from_error(key, post, exc), status=409)
+        else:
+            messages.success(request, success)
+            return redirect("case-workspace", case_id=case.pk)
+    fresh = get_case_or_404(request.user, case.pk)
+    return render_workspace(request, fresh, state=state_from_form(key, post, form), status=400)
+
+
+def _stale(request: HttpRequest, case, key: str, form: forms.Form) -> HttpResponse | None:
     """Side actions whose service takes no version: compare it here before writing."""
-    case = get_case_or_404(request.user, case_id)
-    version = posted_version(request.POST)
+    version = form.cleaned_data.get("version") if form.is_valid() else None
     if version is not None and version != case.version:
-        return render_workspace(request, case, state=conflict_state(form, request.POST), status=409)
+        return render_workspace(request, case, state=conflict_state(key, request.POST), status=409)
     return None
 
 
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
-    if name not in services.TRANSITIONS:
+    form_class = page_forms.TRANSITION_FORMS.get(name)
+    if form_class is None:
         raise Http404
-    get_case_or_404(request.user, case_id)
-    payload = transition_payload(name, request.POST)
-    version = posted_version(request.POST)
+    case = get_case_or_404(request.user, case_id)
+    try:
+        services.case_transition_refusal(case=case, name=name, actor=request.user)
+    except ActionNotPermitted:
+        raise PermissionDenied from None
+    except DomainError as exc:
+        return render_workspace(request, case, state=state_from_error(name, request.POST, exc), status=409)
 
-    def run():
-        services.case_transition(case_id=case_id, name=name, actor=request.user, payload=payload, version=version)
+    def run(form):
+        services.case_transition(
+            case_id=case.pk, name=name, actor=request.user, payload=form.validated,
+            version=form.cleaned_data.get("version"),
+        )
 
-    return _answer(request, case_id, name, run, known=_known_fields(name, request.POST), success=_("Done."))
+    return _submit(request, case, name, form_class(request.POST), run, success=_("Done."))
 
 
 @login_required
 @require_POST
 def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
-    post = request.POST
+    case = get_case_or_404(request.user, case_id)
+    _require(request.user, "complaints.add_note", case)
 
-    def run():
-        services.case_note_add(
-            case_id=case_id, actor=request.user, body=post.get("body", ""), internal=post.get("internal") == "true"
-        )
+    def run(form):
+        services.case_note_add(case_id=case.pk, actor=request.user, **form.validated)
 
-    get_case_or_404(request.user, case_id)
-    return _answer(request, case_id, "note", run, known={"body", "internal"}, success=_("Note added."))
+    return _submit(request, case, "note", page_forms.NoteForm(request.POST), run, success=_("Note added."))
 
 
 @login_required
 @require_POST
 def case_communication(request: HttpRequest, case_id: int) -> HttpResponse:
-    post = request.POST
-    data = {key: post.get(key, "") for key in ("channel", "direction", "outcome", "summary")}
-    get_case_or_404(request.user, case_id)
+    case = get_case_or_404(request.user, case_id)
+    _require(request.user, "complaints.add_communication", case)
 
-    def run():
-        services.case_communication_add(case_id=case_id, actor=request.user, data=data)
+    def run(form):
+        services.case_communication_add(case_id=case.pk, actor=request.user, **form.validated)
 
-    return _answer(request, case_id, "communication", run, known=set(data), success=_("Communication recorded."))
+    form = page_forms.CommunicationForm(request.POST)
+    return _submit(request, case, "communication", form, run, success=_("Communication recorded."))
 
 
 @login_required
 @require_POST
 def case_attachment(request: HttpRequest, case_id: int) -> HttpResponse:
-    get_case_or_404(request.user, case_id)
+    case = get_case_or_404(request.user, case_id)
+    _require(request.user, "complaints.add_attachment", case)
+    form = _AttachmentForm(request.POST, request.FILES)
 
-    def run():
-        attachments.attachment_add(case_id=case_id, actor=request.user, file=request.FILES.get("file"))
+    def run(form):
+        try:
+            attachments.attachment_add(case_id=case.pk, actor=request.user, file=form.cleaned_data.get("file"))
+        except attachments.AttachmentTooLarge as exc:
+            raise ValidationFailed.single("file", exc.code, str(exc.detail)) from exc
 
-    return _answer(request, case_id, "attachment", run, known={"file"}, success=_("File attached."))
+    return _submit(request, case, "attachment", form, run, success=_("File attached."))
 
 
 @login_required
 @require_POST
 def case_extension(request: HttpRequest, case_id: int) -> HttpResponse:
-    if stale := _stale(request, case_id, "extension"):
+    case = get_case_or_404(request.user, case_id)
+    form = page_forms.ExtensionForm(request.POST)
+    if stale := _stale(request, case, "extension", form):
         return stale
 
-    def run():
-        sla.case_extend(case_id=case_id, actor=request.user, reason=request.POST.get("reason", ""))
+    def run(form):
+        sla.case_extend(case_id=case.pk, actor=request.user, reason=form.validated["reason"])
 
-    return _answer(request, case_id, "extension", run, known={"reason"}, success=_("Deadline extended."))
+    return _submit(request, case, "extension", form, run, success=_("Deadline extended."))
 
 
 @login_required
 @require_POST
 def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
-    if stale := _stale(request, case_id, "assign"):
+    case = get_case_or_404(request.user, case_id)
+    _require(request.user, "complaints.reassign_case", case)
+    form = page_forms.AssignForm(request.POST)
+    if stale := _stale(request, case, "assign", form):
         return stale
-    raw = request.POST.get("assignee", "")
-    assignee = _int_or_raw(raw)
 
-    def run():
-        services.case_reassign(case_id=case_id, actor=request.user, assignee_id=assignee)
+    def run(form):
+        services.case_reassign(case_id=case.pk, actor=request.user, assignee_id=form.validated["assignee"])
 
-    return _answer(request, case_id, "assign", run, known={"assignee"}, success=_("Case reassigned."))
+    return _submit(request, case, "assign", form, run, success=_("Case reassigned."))
 
 
 def _reveal_throttled(user) -> bool:
-    """At most PII_REVEALS_PER_MINUTE reveals per user per minute (a shared cache counter)."""
+    """At most PII_REVEALS_PER_MINUTE reveals per user per minute (a counter in the shared cache)."""
     key = f"pages:pii-reveal:{user.pk}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=90)
     try:
@@ -216,18 +200,17 @@ def _reveal_throttled(user) -> bool:
 @require_POST
 def case_pii(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_or_404(request.user, case_id)
-    if not request.user.has_perm("complaints.view_pii", case):
-        raise PermissionDenied
+    _require(request.user, "complaints.view_pii", case)
     if _reveal_throttled(request.user):
         logger.info("pii reveal throttled", extra={"case_id": case.pk, "user_id": request.user.pk})
         state = FormState(form="pii", values=request.POST,
                           general=[_("Too many reveals in a minute; wait a moment and try again.")])
         return render_workspace(request, case, state=state, status=429)
+    form = page_forms.PiiRevealForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, case, state=state_from_form("pii", request.POST, form), status=400)
     try:
-        clear = services.case_pii_reveal(case_id=case.pk, actor=request.user, reason=request.POST.get("reason", ""))
+        clear = services.case_pii_reveal(case_id=case.pk, actor=request.user, reason=form.validated["reason"])
     except ActionNotPermitted:
         raise PermissionDenied from None
-    except ValidationFailed as exc:
-        return render_workspace(request, case, status=400,
-                                state=state_from_error("pii", request.POST, exc, known_fields={"reason"}))
     return render_workspace(request, case, revealed=clear)

@@ -1,37 +1,15 @@
-"""What the page views share: the posted form's state and the mapping of domain errors onto it."""
+"""What the page views share: the posted form's state (what the user typed, the errors by field
+name) for the templates, built from the lead's page forms (complaints.forms)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from common.exceptions import DomainError, ValidationFailed
-
-# Service attrs name the API's fields; the pages post flat names (PAGES.md "Form fields").
-_FLAT_ATTRS = {
-    "complainant.name": "complainant_name",
-    "complainant.phone": "complainant_phone",
-    "complainant.id_number": "complainant_id_number",
-    "complainant.email": "complainant_email",
-    "complainant": "complainant_name",
-}
-_ACTION_ATTR = re.compile(r"^actions\.(\d+)(?:\.(\w+))?$")
-
-
-def form_field_name(attr: str | None) -> str | None:
-    """`complainant.phone` → `complainant_phone`; `actions.0.amount` → `actions-0-amount`."""
-    if attr is None:
-        return None
-    if attr in _FLAT_ATTRS:
-        return _FLAT_ATTRS[attr]
-    match = _ACTION_ATTR.match(attr)
-    if match:
-        index, sub = match.groups()
-        return f"actions-{index}-{sub}" if sub else f"actions-{index}-type"
-    return attr
 
 
 @dataclass
@@ -54,29 +32,37 @@ class FormState:
         return [value] if value else []
 
 
-def state_from_error(form: str, values, exc: DomainError, *, known_fields: set[str]) -> FormState:
-    """A ValidationFailed's messages go next to the fields they name; anything else on top."""
-    state = FormState(form=form, values=values)
-    if isinstance(exc, ValidationFailed):
-        for attr, pairs in exc.errors.items():
-            name = form_field_name(attr)
-            target = state.errors.setdefault(name, []) if name in known_fields else state.general
-            target.extend(message for _code, message in pairs)
-    else:
-        state.general.append(str(exc.detail if hasattr(exc, "detail") else exc))
+def add_domain_errors(form: forms.Form, exc: ValidationFailed) -> None:
+    """A service's ValidationFailed, shown next to the fields it names (the form maps API attrs)."""
+    for attr, pairs in exc.errors.items():
+        for code, message in pairs:
+            form.add_api_error(attr, message, code)
+
+
+def state_from_form(key: str, values, form: forms.Form) -> FormState:
+    """The bound form's errors by posted field name; the `actions` formset's rows included."""
+    state = FormState(form=key, values=values)
+    for name, messages in form.errors.items():
+        if name == forms.forms.NON_FIELD_ERRORS:
+            state.general.extend(messages)
+        else:
+            state.errors.setdefault(form.add_prefix(name), []).extend(messages)
+    formset = getattr(form, "actions", None)
+    if formset is not None and formset.is_bound:
+        for row in formset.forms:
+            for name, messages in row.errors.items():
+                state.errors.setdefault(row.add_prefix(name), []).extend(messages)
+        state.general.extend(formset.non_form_errors())
     return state
 
 
-def conflict_state(form: str, values) -> FormState:
-    return FormState(
-        form=form,
-        values=values,
-        conflict=True,
-        general=[_("Someone else changed this case while you were typing. Your input is kept below; "
-                   "check the case as it is now and send again.")],
-    )
+def state_from_error(key: str, values, exc: DomainError) -> FormState:
+    """A refusal that names no field (not possible now, a third extension): above the form."""
+    return FormState(form=key, values=values, general=[str(exc.detail or exc)])
 
 
-def posted_version(values) -> int | None:
-    raw = values.get("version", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+def conflict_state(key: str, values, exc: DomainError | None = None) -> FormState:
+    general = [str(exc.detail)] if exc is not None and exc.detail else []
+    general.append(_("Someone else changed this case while you were typing. Your input is kept below; "
+                     "check the case as it is now and send again."))
+    return FormState(form=key, values=values, conflict=True, general=general)

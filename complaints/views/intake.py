@@ -1,5 +1,6 @@
-"""The intake form `/cases/new/`: the create service's validation and messages, errors next to
-each field, and a one-time token so a double submit or the back button never makes two cases."""
+"""The intake form `/cases/new/`: the lead's CaseIntakeForm (the API's create serializer), errors
+next to each field, and a one-time token so a double submit or the back button never makes two
+cases (the token is the idempotency key of common.idempotency, scoped to the user)."""
 
 from __future__ import annotations
 
@@ -16,38 +17,15 @@ from django.views.decorators.http import require_http_methods
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts.roles import Role
-from common.exceptions import ConflictError, ValidationFailed
+from common.exceptions import ActionNotPermitted, ConflictError, ValidationFailed
 from common.idempotency import HEADER, KEY_RE, run_idempotent
 from complaints import selectors, services
 from complaints.choices import Channel, CollectionChannel, RiskFlag, Severity
-from complaints.views.common import FormState, state_from_error
+from complaints.forms import CaseIntakeForm
+from complaints.views.common import FormState, add_domain_errors, state_from_form
 
 TOKEN_FIELD = "intake_token"
 SCOPE = "pages.intake"
-FIELDS = [
-    "channel", "category", "severity", "summary", "description", "received_at", "complainant_name",
-    "complainant_phone", "complainant_id_number", "complainant_email", "account_reference",
-    "collection_channel", "risk_flags", "external_id",
-]
-
-
-def intake_data(post) -> dict:
-    """The posted form in the API's create shape, so the service sees what an API client sends."""
-    data = {key: post.get(key, "") for key in (
-        "channel", "category", "severity", "summary", "description", "account_reference",
-        "collection_channel", "external_id",
-    )}
-    data["risk_flags"] = post.getlist("risk_flags")
-    data["received_at"] = post.get("received_at") or None
-    data["complainant"] = {
-        key: post.get(f"complainant_{key}", "") for key in ("name", "phone", "id_number", "email")
-    }
-    return data
-
-
-def _may_intake(user) -> bool:
-    return user.is_superuser or user.has_role(Role.AGENT, Role.SUPERVISOR)
 
 
 def _posted_token(state: FormState | None) -> str:
@@ -74,32 +52,34 @@ def _render(request: HttpRequest, state: FormState | None, *, status_code: int =
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_intake(request: HttpRequest) -> HttpResponse:
-    if not _may_intake(request.user):
-        raise PermissionDenied
+    try:
+        services.case_require(actor=request.user, permission="complaints.create_case")
+    except ActionNotPermitted:
+        raise PermissionDenied from None
     if request.method == "GET":
         return _render(request, None)
-    data = intake_data(request.POST)
+    form = CaseIntakeForm(request.POST)
+    if not form.is_valid():
+        return _render(request, state_from_form("intake", request.POST, form), status_code=400)
     token = request.POST.get(TOKEN_FIELD, "")
-    # The token is the idempotency key of the API's mechanism, scoped to this user and form.
     keyed = SimpleNamespace(user=request.user, headers={HEADER: token} if KEY_RE.match(token) else {})
 
     def handler() -> Response:
-        case = services.case_create(actor=request.user, data=data)
+        case = services.case_create(actor=request.user, **form.validated)
         return Response({"id": case.pk, "is_repeat": case.is_repeat}, status=status.HTTP_201_CREATED)
 
     try:
-        response = run_idempotent(request=keyed, scope=SCOPE, data=data, handler=handler)
+        response = run_idempotent(request=keyed, scope=SCOPE, data=form.payload(), handler=handler)
     except ValidationFailed as exc:
-        state = state_from_error("intake", request.POST, exc, known_fields=set(FIELDS))
-        return _render(request, state, status_code=400)
+        add_domain_errors(form, exc)
+        return _render(request, state_from_form("intake", request.POST, form), status_code=400)
     except ConflictError:
         state = FormState(form="intake", values=request.POST, general=[
             _("This form was already sent once with other content. Check the case list before sending it again."),
         ])
         return _render(request, state, status_code=409)
-    case_id = response.data["id"]
     if response.status_code == status.HTTP_201_CREATED:
         messages.success(request, _("Complaint registered."))
     if response.data.get("is_repeat"):
         messages.warning(request, _("Repeat complaint: this person complained in the last 90 days."))
-    return redirect("case-workspace", case_id=case_id)
+    return redirect("case-workspace", case_id=response.data["id"])

@@ -18,7 +18,7 @@ from complaints import selectors
 from complaints.api.filters import CaseFilter
 from complaints.api.pagination import CasePagination
 from complaints.choices import CaseState, RiskFlag, Severity
-from complaints.services.cases import _phone_match_key
+from complaints.services.cases import phone_match_key
 from complaints.validators import ID_NUMBER_RE, INTERNATIONAL_RE, LANDLINE_RE, MOBILE_RE, normalise_phone
 
 QUEUE_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.AUDITOR)
@@ -51,7 +51,7 @@ def search_params(params: QueryDict) -> QueryDict:
     params = params.copy()
     raw = (params.get("q") or "").strip()
     if raw:
-        phone = _phone_match_key(normalise_phone(raw))
+        phone = phone_match_key(normalise_phone(raw))
         if ID_NUMBER_RE.match(raw.upper()):
             params["id_number"] = raw
             params.pop("q")

@@ -65,7 +65,7 @@ def _panels_for(request: HttpRequest, case: ComplaintCase) -> list[tuple[str, di
 
 def get_case_or_404(user, case_id) -> ComplaintCase:
     try:
-        return selectors.case_get_for(actor=user, case_id=case_id)
+        return selectors.case_detail_for(actor=user, case_id=case_id)
     except NotFound:
         raise Http404 from None
 

@@ -78,7 +78,7 @@ def test_the_happy_path_through_the_forms_reaches_closed(login, agent, case_a):
         "start_verification": {},
         "complete_verification": {"finding": "substantiated", "notes": "通话记录显示一日拨打12次"},
         "propose_resolution": {"customer_demand": "停止频繁来电"},
-        "resolve": {"actions-TOTAL_FORMS": "3", "actions-0-type": "fee_waiver", "actions-0-amount": "120.50",
+        "resolve": {"actions-TOTAL_FORMS": "3", "actions-INITIAL_FORMS": "0", "actions-0-type": "fee_waiver", "actions-0-amount": "120.50",
                     "actions-0-detail": "减免违约金", "summary": "已调整催收频次"},
         "record_feedback": {"satisfaction": "4", "accepted": "true"},
         "close": {"notes": "回访确认问题已解决"},
@@ -117,7 +117,7 @@ def test_an_action_without_its_amount_is_flagged_on_that_row(login, agent, case_
     before = row_counts()
 
     response = login(agent).post(_url(case_a, "transitions/resolve/"), {
-        "actions-TOTAL_FORMS": "3", "actions-0-type": "apology", "actions-1-type": "fee_waiver",
+        "actions-TOTAL_FORMS": "3", "actions-INITIAL_FORMS": "0", "actions-0-type": "apology", "actions-1-type": "fee_waiver",
         "summary": "总结", "version": case_a.version,
     })
 
