@@ -27,6 +27,7 @@ from complaints.views.common import (
     FormState,
     add_domain_errors,
     conflict_state,
+    nul_state,
     state_from_error,
     state_from_form,
 )
@@ -62,6 +63,9 @@ def _submit(
 ) -> HttpResponse:
     """Validate `form`, run the service with its typed arguments, map what it raises onto the page."""
     post = request.POST
+    if refused := nul_state(key, post):
+        fresh = get_case_or_404(request.user, case.pk)
+        return render_workspace(request, fresh, state=refused, status=400)
     if form.is_valid():
         try:
             run(form)
@@ -105,6 +109,8 @@ def case_transition(request: HttpRequest, case_id: int, name: str) -> HttpRespon
         raise PermissionDenied from None
     except DomainError as exc:
         return render_workspace(request, case, state=state_from_error(name, request.POST, exc), status=409)
+    if refused := nul_state(name, request.POST):
+        return render_workspace(request, case, state=refused, status=400)
 
     def run(form):
         services.case_transition(
@@ -207,6 +213,8 @@ def case_pii(request: HttpRequest, case_id: int) -> HttpResponse:
                           general=[_("Too many reveals in a minute; wait a moment and try again.")])
         return render_workspace(request, case, state=state, status=429)
     form = page_forms.PiiRevealForm(request.POST)
+    if refused := nul_state("pii", request.POST):
+        return render_workspace(request, case, state=refused, status=400)
     if not form.is_valid():
         return render_workspace(request, case, state=state_from_form("pii", request.POST, form), status=400)
     try:

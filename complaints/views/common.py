@@ -32,6 +32,19 @@ class FormState:
         return [value] if value else []
 
 
+def nul_state(key: str, values) -> FormState | None:
+    """A NUL character cannot be stored (PostgreSQL refuses it in text): refuse such a POST
+    before any field reaches the database, whichever field carries it."""
+    for name, items in values.lists():
+        for item in items:
+            if "\x00" in item:
+                state = FormState(form=key, values={})
+                state.errors[name] = [_("Null characters are not allowed.")]
+                state.general.append(_("Null characters are not allowed."))
+                return state
+    return None
+
+
 def add_domain_errors(form: forms.Form, exc: ValidationFailed) -> None:
     """A service's ValidationFailed, shown next to the fields it names (the form maps API attrs)."""
     for attr, pairs in exc.errors.items():

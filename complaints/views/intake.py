@@ -22,7 +22,7 @@ from common.idempotency import HEADER, KEY_RE, run_idempotent
 from complaints import selectors, services
 from complaints.choices import Channel, CollectionChannel, RiskFlag, Severity
 from complaints.forms import CaseIntakeForm
-from complaints.views.common import FormState, add_domain_errors, state_from_form
+from complaints.views.common import FormState, add_domain_errors, nul_state, state_from_form
 
 TOKEN_FIELD = "intake_token"
 SCOPE = "pages.intake"
@@ -58,6 +58,8 @@ def case_intake(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied from None
     if request.method == "GET":
         return _render(request, None)
+    if refused := nul_state("intake", request.POST):
+        return _render(request, refused, status_code=400)
     form = CaseIntakeForm(request.POST)
     if not form.is_valid():
         return _render(request, state_from_form("intake", request.POST, form), status_code=400)
