@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from common.exceptions import NotFound
 from complaints import attachments, selectors
-from complaints.choices import ActionType, Channel, CollectionChannel, Direction, Finding, Outcome
+from complaints.choices import ActionType, Channel, CollectionChannel, Direction, Finding, Outcome, RiskFlag
 from complaints.models import ComplaintCase
 from complaints.views.common import FormState
 
@@ -109,6 +109,8 @@ def render_workspace(
         "state": state,
         "revealed": revealed,
         "deadlines": _deadline_rows(case, now),
+        "risk_flag_labels": [RiskFlag(code).label for code in case.risk_flags if code in RiskFlag.values],
+        "resolution_actions": list(case.actions.order_by("id")),
         "timeline": list(selectors.case_timeline_for(actor=user, case_id=case.pk)),
         "attachments": list(attachments.attachment_list_for(actor=user, case_id=case.pk)),
         "related": selectors.case_related_for(actor=user, case=case),
