@@ -130,3 +130,16 @@ def case_related_for(*, actor, case: ComplaintCase, limit: int = 20) -> list[Com
         .select_related("category")
         .order_by("-received_at", "-id")[:limit]
     )
+
+
+def case_recent_for_person(*, actor, phone_index: str, id_number_index: str, since) -> bool:
+    """Whether a case the actor may see, received since `since`, has this phone or ID blind index
+    (the intake form's early repeat-complaint hint; the case's own flag counts every team)."""
+    match = Q(pk__in=[])
+    if phone_index:
+        match |= Q(phone_index=phone_index)
+    if id_number_index:
+        match |= Q(id_number_index=id_number_index)
+    if not (phone_index or id_number_index):
+        return False
+    return ComplaintCase.objects.filter(match, case_visible_q(actor), received_at__gte=since).exists()

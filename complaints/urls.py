@@ -6,6 +6,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("cases/", queue.case_queue, name="case-queue"),
     path("cases/new/", intake.case_intake, name="case-intake"),
+    path("cases/new/repeat-check/", intake.case_intake_repeat_check, name="case-intake-repeat-check"),
     path("cases/<int:case_id>/", workspace.case_workspace, name="case-workspace"),
     path("cases/<int:case_id>/transitions/<str:name>/", actions.case_transition, name="case-transition"),
     path("cases/<int:case_id>/notes/", actions.case_note, name="case-note"),

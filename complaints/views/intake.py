@@ -7,21 +7,26 @@ from __future__ import annotations
 import uuid
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework import status
 from rest_framework.response import Response
 
 from common.exceptions import ActionNotPermitted, ConflictError, ValidationFailed
 from common.idempotency import HEADER, KEY_RE, run_idempotent
+from common.pii import blind_index
 from complaints import selectors, services
 from complaints.choices import Channel, CollectionChannel, RiskFlag, Severity
 from complaints.forms import CaseIntakeForm
+from complaints.services.cases import phone_match_key
+from complaints.validators import ID_NUMBER_RE, normalise_phone
 from complaints.views.common import FormState, add_domain_errors, nul_state, state_from_form
 
 TOKEN_FIELD = "intake_token"
@@ -85,3 +90,25 @@ def case_intake(request: HttpRequest) -> HttpResponse:
     if response.data.get("is_repeat"):
         messages.warning(request, _("Repeat complaint: this person complained in the last 90 days."))
     return redirect("case-workspace", case_id=response.data["id"])
+
+
+@login_required
+@require_POST
+def case_intake_repeat_check(request: HttpRequest) -> HttpResponse:
+    """htmx, while the agent types: has this phone or ID number complained in the last 90 days?
+    POST, because personal data never goes into a URL; answers a fragment for `#repeat-check`."""
+    try:
+        services.case_require(actor=request.user, permission="complaints.create_case")
+    except ActionNotPermitted:
+        raise PermissionDenied from None
+    phone = phone_match_key(normalise_phone(request.POST.get("complainant_phone", "").strip()))
+    id_number = request.POST.get("complainant_id_number", "").strip().upper()
+    if "\x00" in phone + id_number:
+        phone = id_number = ""
+    repeat = selectors.case_recent_for_person(
+        actor=request.user,
+        phone_index=blind_index(phone) if phone else "",
+        id_number_index=blind_index(id_number) if ID_NUMBER_RE.match(id_number) else "",
+        since=timezone.now() - settings.REPEAT_COMPLAINT_WINDOW,
+    )
+    return render(request, "complaints/_repeat_check.html", {"repeat": repeat})

@@ -140,3 +140,23 @@ def test_roles_that_may_not_register_get_a_403_page(login, auditor):
     assert login(auditor).get("/cases/new/").status_code == 403
     assert login(auditor).post("/cases/new/", _form()).status_code == 403
     assert ComplaintCase.objects.count() == 0
+
+
+def test_the_repeat_hint_answers_while_typing(login, agent, case_a):
+    client = login(agent)
+
+    known = client.post("/cases/new/repeat-check/", {"complainant_phone": "138 0000 1234"})
+    unknown = client.post("/cases/new/repeat-check/", {"complainant_phone": "13700000000"})
+
+    assert 'id="repeat-warning"' in known.content.decode()
+    assert 'id="repeat-warning"' not in unknown.content.decode()
+
+
+def test_the_repeat_hint_takes_no_personal_data_in_the_url(login, agent):
+    assert login(agent).get("/cases/new/repeat-check/?complainant_phone=13800001234").status_code == 405
+
+
+def test_the_repeat_hint_does_not_reveal_another_teams_cases(login, agent, case_b):
+    response = login(agent).post("/cases/new/repeat-check/", {"complainant_phone": "13900005678"})
+
+    assert 'id="repeat-warning"' not in response.content.decode()
