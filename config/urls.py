@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -16,9 +17,10 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as its own file: no inline script (CSP).
+    # A browser without a session goes to the login page; the schema answers 401 like the API.
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html")),
         name="api-docs",
     ),
     path("admin/", admin.site.urls),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ActionNotPermitted, ConflictError, DomainError, NotFound, ValidationFailed
-from complaints import attachments, services, sla
+from complaints import attachments, services
 from complaints import forms as page_forms
 from complaints.views.common import (
     FormState,
@@ -171,7 +171,7 @@ def case_extension(request: HttpRequest, case_id: int) -> HttpResponse:
         return stale
 
     def run(form):
-        sla.case_extend(case_id=case.pk, actor=request.user, reason=form.validated["reason"])
+        services.case_extend(case_id=case.pk, actor=request.user, reason=form.validated["reason"])
 
     return _submit(request, case, "extension", form, run, success=_("Deadline extended."))
 

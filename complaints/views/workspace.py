@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from common.exceptions import NotFound
 from complaints import attachments, selectors
-from complaints.choices import ActionType, Channel, CollectionChannel, Direction, Finding, Outcome, RiskFlag
+from complaints.choices import (
+    ActionType,
+    Channel,
+    CollectionChannel,
+    DeadlineKind,
+    Direction,
+    Finding,
+    Outcome,
+    RiskFlag,
+)
 from complaints.models import ComplaintCase
 from complaints.views.common import FormState
 
@@ -76,6 +85,7 @@ def _deadline_rows(case: ComplaintCase, now) -> list[dict]:
         open_ = deadline.state in ("pending", "breached")
         rows.append({
             "deadline": deadline,
+            "kind_label": DeadlineKind(deadline.kind).label if deadline.kind in DeadlineKind.values else deadline.kind,
             "open": open_,
             "breached": deadline.breached,
             "at_risk": open_ and not deadline.breached and deadline.warn_at <= now,

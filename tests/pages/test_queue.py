@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.models import ComplaintCase, Deadline
+from complaints.models import ComplaintCase
 from tests.factories import DEMO_ID_NUMBER, make_case
+from timers.models import Deadline
 
 pytestmark = pytest.mark.django_db
 
