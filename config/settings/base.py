@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "webhooks",
     "complaints",
     "contingency",
+    "conduct",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,12 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 PII_ENCRYPTION_KEY = env.list("PII_ENCRYPTION_KEY")
 PII_INDEX_KEY = env("PII_INDEX_KEY")
 REPEAT_COMPLAINT_WINDOW = timedelta(days=90)
+
+# Conduct checks (API.md "Collection contacts and conduct checks"): rules are judged in the
+# customer's time zone, over the contacts from this many days before the complaint's receipt.
+CONDUCT_TIME_ZONE = env("CONDUCT_TIME_ZONE", default="Asia/Shanghai")
+CONDUCT_CHECK_WINDOW_DAYS = env.int("CONDUCT_CHECK_WINDOW_DAYS", default=30)
+CONDUCT_IMPORT_MAX_BYTES = 4 * 1024 * 1024  # the contact import's body (and CSV) limit
 
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
