@@ -95,7 +95,7 @@ def contacts_import(*, actor, rows: list[dict]) -> ImportResult:
     result = _contacts_insert(client=actor, rows=rows)
     logger.info(
         "collection contacts imported",
-        extra={"client_id": actor.pk, "created": result.created, "unchanged": result.unchanged},
+        extra={"client_id": actor.pk, "rows_created": result.created, "rows_unchanged": result.unchanged},
     )
     return result
 
@@ -206,7 +206,7 @@ def contacts_import_csv(*, actor, case: ComplaintCase, file) -> ImportResult:
     result = _contacts_insert(client=actor, rows=validated)
     logger.info(
         "collection contacts uploaded",
-        extra={"case_id": case.pk, "created": result.created, "unchanged": result.unchanged},
+        extra={"case_id": case.pk, "rows_created": result.created, "rows_unchanged": result.unchanged},
     )
     return result
 

@@ -124,6 +124,8 @@ def _flatten(detail: Any, attr: str | None, out: dict[str, list[tuple[str, str]]
         for key, value in detail.items():
             if key in NON_FIELD_KEYS:
                 _flatten(value, attr, out)
+            elif isinstance(key, int):  # a list's bad rows, keyed by index
+                _flatten(value, f"{attr}[{key}]", out)
             else:
                 _flatten(value, f"{attr}.{key}" if attr else str(key), out)
     elif isinstance(detail, list):
