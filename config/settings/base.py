@@ -252,6 +252,10 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "complaints.choices.Outcome",
         "DeadlineKindEnum": "complaints.choices.DeadlineKind",
         "DeadlineStateEnum": "complaints.choices.DeadlineState",
+        "ContactChannelEnum": "conduct.choices.ContactChannel",
+        "ContactOutcomeEnum": "conduct.choices.ContactOutcome",
+        "ContactPartyEnum": "conduct.choices.ContactParty",
+        "ConductRuleKindEnum": "conduct.choices.RuleKind",
     },
 }
 
