@@ -1,5 +1,5 @@
 """How this app plugs into the complaints app: the automatic check when a collection-conduct
-case enters verification, and the verification-finding check (if complaints offers the seam)."""
+case enters verification, and the verification-finding check of complete_verification."""
 
 from __future__ import annotations
 
@@ -34,14 +34,12 @@ def check_on_verification(sender, *, case_id, actor_id=None, to_state=None, **kw
         logger.exception("automatic conduct check failed", extra={"case_id": case_id})
 
 
-def _finding_check(case, payload, actor) -> None:
+def _finding_check(case, payload, actor) -> dict | None:
     from conduct.services import verification_finding_check
 
-    verification_finding_check(case, payload, actor)
+    return verification_finding_check(case, payload, actor)
 
 
 def connect() -> None:
     signals.case_transitioned.connect(check_on_verification, dispatch_uid="conduct.check_on_verification")
-    register = getattr(case_services, "register_transition_check", None)
-    if register is not None:
-        register("complete_verification", _finding_check)
+    case_services.register_transition_check("complete_verification", _finding_check)

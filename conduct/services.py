@@ -23,6 +23,7 @@ from common.pii import blind_index, reveal
 from complaints.choices import Finding
 from complaints.models import ComplaintCase
 from complaints.selectors import case_get_visible
+from complaints.services.cases import account_match_key  # the case's own blind index, so they match
 from conduct import timeline
 from conduct.models import CollectionContact, ConductBreach, ConductCheck, ConductRule
 from conduct.rule_params import rule_params_clean
@@ -58,11 +59,6 @@ _CHECK_LOCK_NAMESPACE = 0x636F6E64  # "cond": advisory locks of conduct checks, 
 class ImportResult:
     created: int
     unchanged: int
-
-
-def account_match_key(account_reference: str) -> str:
-    """The blind index of an account reference (blind_index normalises spaces and case)."""
-    return blind_index(account_reference) if account_reference else ""
 
 
 def _insert_ignoring_known(rows: list[tuple]) -> int:
@@ -215,9 +211,9 @@ def contacts_import_csv(*, actor, case: ComplaintCase, file) -> ImportResult:
 
 
 def case_account_index(case: ComplaintCase) -> str:
-    """The blind index of the case's account reference (computed here, never logged)."""
-    stored = getattr(case, "account_index", "")
-    return stored or account_match_key(reveal(case.account_reference))
+    """The blind index of the case's account reference; computed (never logged) for cases
+    registered before complaints stored it."""
+    return case.account_index or account_match_key(case.account_reference)
 
 
 def check_window(case: ComplaintCase, now: datetime) -> tuple[datetime, datetime]:
@@ -324,18 +320,19 @@ def conduct_check_run(*, actor, case_id: int) -> ConductCheck:
     return conduct_check_record(case=case, actor=actor)
 
 
-def verification_finding_check(case: ComplaintCase, payload: dict, actor) -> None:
+def verification_finding_check(case: ComplaintCase, payload: dict, actor) -> dict | None:
     """Transition check for `complete_verification`: a finding other than the latest check's
-    suggestion needs an `override_reason`, which lands on the timeline.
+    suggestion needs an `override_reason`; the reason and the suggestion go into the
+    transition's timeline payload.
 
-    Runs inside the transition's transaction, before it fires (a refusal writes nothing).
+    Runs inside the transition's transaction, after its payload is validated.
     """
     from conduct.selectors import conduct_suggested_finding
 
     suggested = conduct_suggested_finding(case=case)
     finding = payload.get("finding")
-    if not suggested or finding == suggested or finding not in Finding.values:
-        return
+    if not suggested or finding == suggested:
+        return None
     reason = payload.get("override_reason")
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationFailed.single(
@@ -345,13 +342,10 @@ def verification_finding_check(case: ComplaintCase, payload: dict, actor) -> Non
             % {"suggested": Finding(suggested).label},
         )
     if "\x00" in reason or len(reason) > 10000:
-        raise ValidationFailed.single("override_reason", "invalid", _("Give the reason as text of at most 10,000 characters."))
-    timeline.timeline_record(
-        case=case,
-        actor=actor,
-        summary=_("Suggested finding overridden: %(reason)s") % {"reason": reason.strip()[:200]},
-        data={"suggested_finding": suggested, "finding": finding, "override_reason": reason.strip()},
-    )
+        raise ValidationFailed.single(
+            "override_reason", "invalid", _("Give the reason as text of at most 10,000 characters.")
+        )
+    return {"suggested_finding": suggested, "override_reason": reason.strip()}
 
 
 # -- rules -----------------------------------------------------------------------------------

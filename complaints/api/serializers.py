@@ -275,6 +275,11 @@ class TransitionInputSerializer(serializers.Serializer):
         required=False,
         help_text=_("complete_verification, close (required); propose_resolution."),
     )
+    override_reason = serializers.CharField(
+        max_length=10000,
+        required=False,
+        help_text=_("complete_verification: required when the finding differs from the conduct check's suggestion."),
+    )
     customer_demand = serializers.CharField(
         max_length=10000, required=False, help_text=_("propose_resolution.")
     )

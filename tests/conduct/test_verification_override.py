@@ -1,60 +1,84 @@
-"""The verification finding against the latest check's suggestion: overriding needs a reason,
-which lands on the timeline. (`verification_finding_check` is what conduct registers with
-complaints' transition-check seam for complete_verification.)"""
+"""complete_verification against the latest check's suggestion: a different finding needs an
+`override_reason`, which lands in the transition's timeline payload."""
 
 import pytest
 
-from common.exceptions import ValidationFailed
+from complaints import services as case_services
 from complaints.models import CaseEvent
 from conduct import services
+from tests.api.conftest import case_url, error_codes
 from tests.conduct.helpers import row
+from tests.factories import advance
 
 pytestmark = pytest.mark.django_db
+NOTES = "已调取通话记录"
 
 
 @pytest.fixture
-def suggested_substantiated(agent, conduct_case, store):
+def in_verification(agent, conduct_case):
+    return advance(conduct_case, actor=agent, steps=1)
+
+
+@pytest.fixture
+def suggested_substantiated(agent, in_verification, store):
     store([row("N1", at="2026-11-20T22:30:00+08:00")])
-    services.conduct_check_record(case=conduct_case, actor=agent)
-    return conduct_case
+    services.conduct_check_record(case=in_verification, actor=agent)
+    return in_verification
+
+
+def _complete(case, actor, **payload):
+    return case_services.case_transition(
+        case_id=case.pk, name="complete_verification", actor=actor, payload={"notes": NOTES, **payload}
+    )
+
+
+def _transition_event(case):
+    return CaseEvent.objects.get(case=case, transition="complete_verification")
 
 
 def test_the_suggested_finding_needs_no_reason(agent, suggested_substantiated):
-    services.verification_finding_check(suggested_substantiated, {"finding": "substantiated"}, agent)
+    case = _complete(suggested_substantiated, agent, finding="substantiated")
 
-    assert not CaseEvent.objects.filter(kind="conduct_check", data__has_key="override_reason").exists()
+    assert case.state == "communicate"
+    assert "override_reason" not in _transition_event(case).data
 
 
-def test_another_finding_without_a_reason_is_refused(agent, suggested_substantiated):
-    with pytest.raises(ValidationFailed) as exc:
-        services.verification_finding_check(suggested_substantiated, {"finding": "unsubstantiated"}, agent)
+def test_another_finding_without_a_reason_is_400_and_nothing_changes(api, agent, suggested_substantiated):
+    response = api(agent).post(
+        case_url(suggested_substantiated, "transitions/complete_verification/"),
+        {"finding": "unsubstantiated", "notes": NOTES}, format="json",
+    )
 
-    assert exc.value.errors["override_reason"][0][0] == "required"
+    assert error_codes(response) == {"override_reason": "required"}
+    suggested_substantiated.refresh_from_db()
+    assert suggested_substantiated.state == "verify"
 
 
 def test_a_blank_reason_is_refused(agent, suggested_substantiated):
+    from common.exceptions import ValidationFailed
+
     with pytest.raises(ValidationFailed):
-        services.verification_finding_check(
-            suggested_substantiated, {"finding": "unsubstantiated", "override_reason": "  "}, agent
-        )
+        _complete(suggested_substantiated, agent, finding="unsubstantiated", override_reason="  ")
 
 
-def test_an_override_with_a_reason_is_recorded_on_the_timeline(agent, suggested_substantiated):
-    payload = {"finding": "partially_substantiated", "override_reason": "夜间来电系客户本人要求回拨"}
+def test_an_override_with_a_reason_is_in_the_transition_timeline_entry(api, agent, suggested_substantiated):
+    response = api(agent).post(
+        case_url(suggested_substantiated, "transitions/complete_verification/"),
+        {"finding": "partially_substantiated", "notes": NOTES, "override_reason": "夜间来电系客户本人要求回拨"},
+        format="json",
+    )
 
-    services.verification_finding_check(suggested_substantiated, payload, agent)
-
-    event = CaseEvent.objects.get(kind="conduct_check", data__has_key="override_reason")
-    assert event.data == {"suggested_finding": "substantiated", "finding": "partially_substantiated",
-                          "override_reason": "夜间来电系客户本人要求回拨"}
-    assert event.actor == agent
-
-
-def test_without_a_check_any_finding_passes(agent, conduct_case):
-    services.verification_finding_check(conduct_case, {"finding": "unsubstantiated"}, agent)
+    assert response.status_code == 200
+    data = _transition_event(suggested_substantiated).data
+    assert (data["finding"], data["suggested_finding"], data["override_reason"]) == (
+        "partially_substantiated", "substantiated", "夜间来电系客户本人要求回拨")
 
 
-def test_a_check_without_contacts_suggests_nothing_to_override(agent, conduct_case):
-    services.conduct_check_record(case=conduct_case, actor=agent)
+def test_without_a_check_any_finding_passes(agent, in_verification):
+    assert _complete(in_verification, agent, finding="unsubstantiated").state == "communicate"
 
-    services.verification_finding_check(conduct_case, {"finding": "unsubstantiated"}, agent)
+
+def test_a_check_without_contacts_suggests_nothing_to_override(agent, in_verification):
+    services.conduct_check_record(case=in_verification, actor=agent)
+
+    assert _complete(in_verification, agent, finding="substantiated").state == "communicate"
