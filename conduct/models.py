@@ -107,7 +107,7 @@ class ConductCheck(models.Model):
         verbose_name = _("conduct check")
         verbose_name_plural = _("conduct checks")
         ordering = ["-checked_at", "-id"]
-        indexes = [models.Index(fields=["case", "-checked_at", "-id"], name="check_case_latest")]
+        indexes = [models.Index(fields=["case", "-id"], name="check_case_latest")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.checked_at:%Y-%m-%d %H:%M}"

@@ -76,6 +76,11 @@ def _outbound(contacts: Sequence[Contact]) -> list[Contact]:
     return [c for c in contacts if c.direction == ContactDirection.OUTBOUND]
 
 
+def _labels() -> dict[str, str]:
+    """Channel and party labels in the active language, translated once per rule run."""
+    return {code: str(label) for choices in (ContactChannel, ContactParty) for code, label in choices.choices}
+
+
 def _group_key(contact: Contact) -> str:
     # Per contacted number; per contacted party where the collection system gave no number.
     return contact.number_key or f"party:{contact.party}"
@@ -84,14 +89,15 @@ def _group_key(contact: Contact) -> str:
 def quiet_hours(code: str, contacts: Sequence[Contact], params: dict, tz: ZoneInfo) -> list[Breach]:
     """A call or visit starting in [start, end) local time, unless the customer consented."""
     start, end = parse_clock(params["start"]), parse_clock(params["end"])
+    template, labels = _("%(channel)s at %(time)s local time, within the quiet hours %(start)s–%(end)s"), _labels()
     breaches = []
     for contact in _outbound(contacts):
         if contact.channel not in (ContactChannel.CALL, ContactChannel.VISIT) or contact.consented_contact:
             continue
         local = contact.at.astimezone(tz)
         if _in_quiet_hours(local.time(), start, end):
-            detail = _("%(channel)s at %(time)s local time, within the quiet hours %(start)s–%(end)s") % {
-                "channel": ContactChannel(contact.channel).label,
+            detail = template % {
+                "channel": labels[contact.channel],
                 "time": f"{local:%Y-%m-%d %H:%M}",
                 "start": params["start"],
                 "end": params["end"],
@@ -123,12 +129,13 @@ def daily_unanswered_attempts(code: str, contacts: Sequence[Contact], params: di
 def unrelated_third_party(code: str, contacts: Sequence[Contact], params: dict, tz: ZoneInfo) -> list[Breach]:
     """An outbound contact with anyone but the parties allowed (debtor, guarantor, spouse)."""
     allowed = set(params.get("allowed_parties") or RELATED_PARTIES)
+    template, labels = _("%(channel)s to a party the guideline does not allow: %(party)s"), _labels()
     breaches = []
     for contact in _outbound(contacts):
         if contact.party not in allowed:
-            detail = _("%(channel)s to a party the guideline does not allow: %(party)s") % {
-                "channel": ContactChannel(contact.channel).label,
-                "party": ContactParty(contact.party).label,
+            detail = template % {
+                "channel": labels[contact.channel],
+                "party": labels[contact.party],
             }
             breaches.append(Breach(code, detail, (contact,), contact))
     return breaches

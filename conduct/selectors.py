@@ -31,7 +31,7 @@ def case_contacts_for(
 
 
 def conduct_check_latest(*, case: ComplaintCase) -> ConductCheck | None:
-    return ConductCheck.objects.filter(case=case).order_by("-checked_at", "-id").first()
+    return ConductCheck.objects.filter(case=case).order_by("-id").first()  # the last to write its breaches
 
 
 def conduct_check_latest_for(*, actor, case_id: int) -> ConductCheck:

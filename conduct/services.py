@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.bulk import insert_rows
 from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
 from common.pii import blind_index, reveal
 from complaints.choices import Finding
@@ -96,11 +97,23 @@ def contacts_import(*, actor, rows: list[dict]) -> ImportResult:
     return result
 
 
+def _known_source_ids(client, rows: list[dict]) -> set[str]:
+    source_ids = [row["source_id"] for row in rows]
+    return set(
+        CollectionContact.objects.filter(client=client, source_id__in=source_ids).values_list("source_id", flat=True)
+    )
+
+
 def _contacts_insert(*, client, rows: list[dict]) -> ImportResult:
     now = timezone.now()
+    # A replayed batch is mostly known rows: skip encrypting them (the INSERT still ignores
+    # rows that a concurrent request stored meanwhile).
+    known = _known_source_ids(client, rows)
     index_cache: dict[str, str] = {}
     prepared = []
     for row in rows:
+        if row["source_id"] in known:
+            continue
         account = row["account_reference"]
         if account not in index_cache:
             index_cache[account] = account_match_key(account)
@@ -128,7 +141,7 @@ def _contacts_insert(*, client, rows: list[dict]) -> ImportResult:
     if prepared:
         with transaction.atomic():
             created = _insert_ignoring_known(prepared)
-    return ImportResult(created=created, unchanged=len(prepared) - created)
+    return ImportResult(created=created, unchanged=len(rows) - created)
 
 
 # -- CSV upload in the case workspace --------------------------------------------------------
@@ -285,12 +298,12 @@ def conduct_check_record(*, case: ComplaintCase, actor=None, now: datetime | Non
             actor=actor,
         )
         ConductBreach.objects.filter(case=case, is_current=True).update(is_current=False)
-        ConductBreach.objects.bulk_create(
-            ConductBreach(
-                check_run=check, case=case, rule_code=b.rule, contact_id=b.decisive.id,
-                collector=b.decisive.collector, agency=b.decisive.agency, at=b.decisive.at,
-            )
-            for b in breaches
+        # One unnest INSERT: a check of a busy account can write hundreds of rows.
+        insert_rows(
+            ConductBreach,
+            ["check_run_id", "case_id", "rule_code", "contact_id", "collector", "agency", "at", "is_current"],
+            [(check.pk, case.pk, b.rule, b.decisive.id, b.decisive.collector, b.decisive.agency, b.decisive.at, True)
+             for b in breaches],
         )
         timeline.timeline_record(
             case=case,

@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='conductcheck',
-            index=models.Index(fields=['case', '-checked_at', '-id'], name='check_case_latest'),
+            index=models.Index(fields=['case', '-id'], name='check_case_latest'),
         ),
         migrations.AddIndex(
             model_name='conductbreach',

@@ -46,7 +46,7 @@ def test_a_batch_of_5000_sent_twice_is_stored_once(api, callcenter, django_asser
     client = api(callcenter)
 
     first = _post(client, body)
-    with django_assert_max_num_queries(8):  # auth, token, the one INSERT, savepoint
+    with django_assert_max_num_queries(8):  # auth, token, the known-ids SELECT; nothing to insert
         second = _post(client, body)
 
     assert first.json() == {"created": 5000, "unchanged": 0}
