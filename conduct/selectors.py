@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.exceptions import ActionNotPermitted, NotFound
 from complaints.models import ComplaintCase
-from complaints.selectors import case_get_visible, case_visible_q
+from complaints.selectors import case_get_for, case_visible_q
 from conduct.models import CollectionContact, ConductBreach, ConductCheck, ConductRule
 from conduct.services import case_account_index
 
@@ -18,7 +18,7 @@ def case_contacts_for(
     *, actor, case_id: int, since: datetime | None = None, until: datetime | None = None
 ) -> QuerySet[CollectionContact]:
     """The contacts of the case's account, oldest first; NotFound for a case the actor may not see."""
-    case = case_get_visible(actor=actor, case_id=case_id)
+    case = case_get_for(actor=actor, case_id=case_id)
     index = case_account_index(case)
     if not index:
         return CollectionContact.objects.none()
@@ -36,7 +36,7 @@ def conduct_check_latest(*, case: ComplaintCase) -> ConductCheck | None:
 
 def conduct_check_latest_for(*, actor, case_id: int) -> ConductCheck:
     """The latest check of a case the actor may see; NotFound when there is none."""
-    case = case_get_visible(actor=actor, case_id=case_id)
+    case = case_get_for(actor=actor, case_id=case_id)
     check = conduct_check_latest(case=case)
     if check is None:
         raise NotFound(_("No conduct check has run on this case yet."))

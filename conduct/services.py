@@ -23,7 +23,7 @@ from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
 from common.pii import blind_index, reveal
 from complaints.choices import Finding
 from complaints.models import ComplaintCase
-from complaints.selectors import case_get_visible
+from complaints.selectors import case_get_for
 from complaints.services.cases import account_match_key  # the case's own blind index, so they match
 from conduct import timeline
 from conduct.models import CollectionContact, ConductBreach, ConductCheck, ConductRule
@@ -327,7 +327,7 @@ def conduct_check_record(*, case: ComplaintCase, actor=None, now: datetime | Non
 def conduct_check_run(*, actor, case_id: int) -> ConductCheck:
     """Run a check on demand. NotFound for a case the actor may not see, ActionNotPermitted
     for one they may see but not work."""
-    case = case_get_visible(actor=actor, case_id=case_id)
+    case = case_get_for(actor=actor, case_id=case_id)
     if not actor.has_perm("complaints.work_case", case):
         raise ActionNotPermitted(_("You may not run checks on this case."))
     return conduct_check_record(case=case, actor=actor)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
-from complaints.selectors import case_get_visible
+from complaints.selectors import case_get_for
 from conduct import services
 from conduct.forms import ContactUploadForm
 
@@ -22,7 +22,7 @@ MAX_ERRORS_SHOWN = 10
 def contacts_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     """Import an uploaded CSV of contact records for the case, then back to its workspace."""
     try:
-        case = case_get_visible(actor=request.user, case_id=case_id)
+        case = case_get_for(actor=request.user, case_id=case_id)
     except NotFound:
         raise Http404(_("No such case.")) from None
     back = redirect(f"/cases/{case.pk}/")
