@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('complaints', '0007_case_list_indexes'),
+        ('complaints', '0008_case_account_index_conduct_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

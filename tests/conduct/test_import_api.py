@@ -170,3 +170,16 @@ def test_personal_data_is_encrypted_at_rest(api, callcenter):
         account, number = cursor.fetchone()
     assert ACCOUNT not in account and "13800001234" not in number
     assert str(CollectionContact.objects.get().contacted_number) == "138****1234"
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"contacts": [NaN]}', b"\xff\xfe"])
+def test_a_body_that_is_not_json_is_400(api, callcenter, body):
+    response = api(callcenter).post(URL, body, content_type="application/json")
+
+    assert response.status_code == 400 and response.json()["type"] == "validation_error"
+
+
+def test_a_body_that_is_not_declared_json_is_415(api, callcenter):
+    response = api(callcenter).post(URL, "contacts", content_type="text/plain")
+
+    assert response.status_code == 415
