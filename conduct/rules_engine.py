@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -109,7 +109,7 @@ def quiet_hours(code: str, contacts: Sequence[Contact], params: dict, tz: ZoneIn
 def daily_unanswered_attempts(code: str, contacts: Sequence[Contact], params: dict, tz: ZoneInfo) -> list[Breach]:
     """More than `max` unanswered outbound call attempts to one number (or party) on one local day."""
     limit = int(params["max"])
-    groups: dict[tuple[str, object], list[Contact]] = defaultdict(list)
+    groups: dict[tuple[str, date], list[Contact]] = defaultdict(list)
     for contact in _outbound(contacts):
         if contact.channel == ContactChannel.CALL and contact.outcome in UNANSWERED_OUTCOMES:
             groups[(_group_key(contact), contact.at.astimezone(tz).date())].append(contact)

@@ -10,10 +10,12 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -66,8 +68,8 @@ def _insert_ignoring_known(rows: list[tuple]) -> int:
     """INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING: one statement for the whole
     batch; rows whose (client, source_id) exists are skipped. Returns how many were new."""
     meta = CollectionContact._meta
-    fields = [meta.get_field(name) for name in _INSERT_FIELDS]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields = [cast(Field, meta.get_field(name)) for name in _INSERT_FIELDS]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     casts = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
     arrays = [list(column) for column in zip(*rows, strict=True)]
     with connection.cursor() as cursor:

@@ -30,7 +30,7 @@ def contacts_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return back
     try:
         result = services.contacts_import_csv(actor=request.user, case=case, file=form.cleaned_data["file"])
