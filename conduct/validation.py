@@ -62,6 +62,8 @@ class OffsetDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> datetime:
         if isinstance(value, str):
+            if "\x00" in value:
+                self.fail("invalid", format="ISO 8601")
             try:
                 parsed = parse_datetime(value.strip())
             except ValueError:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from common.api import COMMON_ERROR_EXAMPLES, RequestTooLarge, error_example, error_responses, json_object
 from common.exceptions import ValidationFailed
+from common.filters import MAX_OFFSET
 from conduct import selectors, services
 from conduct.api import serializers as s
 from conduct.models import CollectionContact
@@ -158,11 +159,16 @@ def _query_time(request: Request, name: str) -> datetime | None:
     if raw in (None, ""):
         return None
     try:
-        value = parse_datetime(raw.strip().replace(" ", "+"))  # a "+" in a URL arrives as a space
+        # A "+" in a URL arrives as a space; parse_datetime would take a NUL as the separator.
+        value = None if "\x00" in raw else parse_datetime(raw.strip().replace(" ", "+"))
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
         raise ValidationFailed.single(name, "invalid", _("Give an ISO 8601 date-time with offset."))
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET or value.year < 1970:
+        # PostgreSQL holds offsets up to ±15:59; contacts start after 1970.
+        raise ValidationFailed.single(name, "invalid", _("Give a date-time after 1970 with an offset of at most 15:59 hours."))
     return value
 
 

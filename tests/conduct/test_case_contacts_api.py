@@ -37,7 +37,9 @@ def test_since_and_until_bound_the_list(api, agent, conduct_case, store):
     assert [r["source_id"] for r in response.json()["results"]] == ["D2", "D3"]
 
 
-@pytest.mark.parametrize("query", [{"since": "yesterday"}, {"until": "2026-11-02T00:00:00"}])
+@pytest.mark.parametrize("query", [{"since": "yesterday"}, {"until": "2026-11-02T00:00:00"},
+                                   {"until": "2026-11-02T00:00:00+18:58"}, {"since": "0035-03-21T00:04:35+08:00"},
+                                   {"since": "2026-11-02T00:00:00\x00+08:00"}])
 def test_a_bad_bound_is_400_naming_it(api, agent, conduct_case, query):
     assert error_codes(api(agent).get(_url(conduct_case), query)) == {next(iter(query)): "invalid"}
 

@@ -147,7 +147,7 @@ def test_a_source_id_twice_in_one_batch_is_refused(api, callcenter):
     ("field", "value", "code"),
     [("collectors_present", 0, "min_value"), ("contacted_number", "call me", "invalid_number"),
      ("at", "2099-01-01T00:00:00+08:00", "out_of_range"), ("at", "0001-01-01T00:00:00+14:00", "overflow"),
-     ("source_id", "", "blank"),
+     ("source_id", "", "blank"), ("at", "2026-11-02T00:00:00\x00+08:00", "invalid"),
      ("consented_contact", "maybe", "invalid"), ("recording_ref", "x" * 201, "max_length")],
 )
 def test_bad_values_name_the_field(api, callcenter, field, value, code):
