@@ -96,3 +96,28 @@ def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
 def category_list_active() -> QuerySet[Category]:
     """Categories a new complaint may be filed under, in display order."""
     return Category.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+# -- reads for other apps (webhooks, notifications): plain facts, no model instances ------------
+
+
+def case_event_facts(*, case_id: int) -> dict[str, object] | None:
+    """What a case event says about the case: codes only, never personal data (None if no such case).
+
+    Not scoped to an actor: the callers are signal receivers that publish to configured systems.
+    """
+    row = (
+        ComplaintCase.objects.filter(pk=case_id)
+        .values("id", "reference", "state", "category__code", "severity", "escalation_level")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "case_id": row["id"],
+        "reference": row["reference"],
+        "state": row["state"],
+        "category": row["category__code"],
+        "severity": row["severity"],
+        "escalation_level": row["escalation_level"],
+    }

@@ -8,4 +8,4 @@ from django.dispatch import Signal
 
 case_created = Signal()  # case_id, actor_id
 case_transitioned = Signal()  # case_id, actor_id, transition, from_state, to_state
-case_escalated = Signal()  # case_id, deadline_id, level
+case_escalated = Signal()  # case_id, deadline_id, level, deadline_kind (the kind code, may be absent)

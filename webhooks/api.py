@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.exceptions import ActionNotPermitted
-from complaints.api.pagination import KeysetPagination
+from common.pagination import KeysetPagination
 from webhooks import selectors, services
 from webhooks.models import DeliveryState, EventType
 

@@ -1,9 +1,9 @@
 """Webhook subscriptions, event publishing and delivery attempts.
 
 Publishing writes an `Event` and one `Delivery` per matching subscription in one transaction and
-enqueues `webhooks.deliver` after commit. Each attempt claims its row with a conditional update
-(a lease on `next_attempt_at`), so duplicate tasks, a retry sweep and a crashed worker never
-send one delivery twice at the same time. Logs carry ids, types and status codes only: never
+enqueues `webhooks.deliver` after commit. Each attempt first claims its row
+(`common.outbox.claim_due`, a lease on `next_attempt_at`), so duplicate tasks, a retry sweep and a
+crashed worker never send one delivery twice at the same time. Logs carry ids, types and status codes only: never
 URLs (they may hold tokens), secrets or payloads.
 """
 
@@ -26,9 +26,11 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import outbox
 from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryState, Event, EventType, Subscription
 
@@ -218,14 +220,9 @@ def delivery_enqueue(*, delivery_ids: list[int], countdown: float | None = None)
 
 def deliveries_requeue_due(*, limit: int = 500) -> int:
     """Enqueue pending deliveries whose next attempt is due (after a broker outage or lost task)."""
-    ids = list(
-        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+    return outbox.requeue_due(
+        Delivery, enqueue=lambda ids: delivery_enqueue(delivery_ids=ids), now=timezone.now(), limit=limit
     )
-    if ids:
-        delivery_enqueue(delivery_ids=ids)
-    return len(ids)
 
 
 # -- delivering -------------------------------------------------------------------------------
@@ -244,13 +241,7 @@ def event_body(event: Event) -> bytes:
 
 def retry_delay(attempts: int) -> float:
     """Seconds before the next attempt after `attempts` failed ones: base, 2×base, 4×base, …"""
-    delay = settings.WEBHOOK_RETRY_BASE * 2 ** (attempts - 1)
-    return min(delay, settings.WEBHOOK_RETRY_MAX_DELAY)
-
-
-def _lease() -> timedelta:
-    # Longer than any attempt can take (the task's hard time limit), so a live attempt keeps it.
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 10)
+    return outbox.backoff_delay(attempts, base=settings.WEBHOOK_RETRY_BASE, cap=settings.WEBHOOK_RETRY_MAX_DELAY)
 
 
 @dataclass(frozen=True)
@@ -298,9 +289,9 @@ def delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     policy now refuses fails at once. The next attempt is enqueued after commit.
     """
     now = timezone.now()
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now + DUE_TOLERANCE
-    ).update(next_attempt_at=now + _lease(), updated_at=now)
+    claimed = outbox.claim_due(
+        Delivery, ids=[delivery_id], now=now, due=Q(next_attempt_at__lte=now + DUE_TOLERANCE), updated_at=now
+    )
     if not claimed:
         state = Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
         return AttemptOutcome(attempted=False, state=state or "")

@@ -168,10 +168,6 @@ class CategorySerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 # -- input (schema only; services validate) --------------------------------------------------
 
 
@@ -289,8 +285,3 @@ class TransitionInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, help_text=_("The version you read; a stale one gives 409.")
     )
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})

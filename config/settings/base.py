@@ -208,9 +208,9 @@ REST_FRAMEWORK = {
     ],
     # Per person, per integrating system (API-client accounts) and per address; 429 + Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "common.api.UserThrottle",
-        "common.api.ClientThrottle",
-        "common.api.AnonThrottle",
+        "accounts.throttles.UserThrottle",
+        "accounts.throttles.ClientThrottle",
+        "accounts.throttles.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("THROTTLE_USER_RATE", default="6000/min"),
