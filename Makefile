@@ -73,6 +73,7 @@ bench: install
 lint: install
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
+	$(PY) -m mypy
 
 format: install
 	$(PY) -m ruff format .

@@ -16,7 +16,7 @@ from accounts.roles import Role
 logger = logging.getLogger(__name__)
 
 
-class _LiveRateMixin:
+class _LiveRateMixin(throttling.SimpleRateThrottle):
     """Rates read from settings at request time (so `settings`/env changes apply), and a
     throttle whose cache is unreachable lets the request through rather than failing it."""
 

@@ -150,11 +150,12 @@ def _api_response(exc: exceptions.APIException) -> Response:
     if error_type is None:
         error_type = ErrorType.VALIDATION if exc.status_code == 400 else exc.default_code
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
     if isinstance(exc, exceptions.Throttled):
         # RFC 9110: whole seconds; never 0, or clients retry at once.
-        headers["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
+        headers["Retry-After"] = str(max(1, math.ceil(getattr(exc, "wait", None) or 1)))
     if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict | list):
         items = _flatten(exc.get_full_details())
     else:
@@ -239,7 +240,7 @@ class ErrorItemSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ErrorType.ALL)
-    errors = ErrorItemSerializer(many=True)
+    errors = ErrorItemSerializer(many=True)  # type: ignore[assignment]  # a field named like Serializer.errors
 
 
 ERROR_DESCRIPTIONS = {

@@ -100,7 +100,7 @@ class KeysetPagination(BasePagination):
         payload = json.dumps({"v": value, "i": row.pk, "b": backwards}, separators=(",", ":"))
         return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
-    def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list:
+    def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list:  # type: ignore[override]
         self.request = request
         name, descending = self.get_ordering(request)
         key = self.sort_keys[name]

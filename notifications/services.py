@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -26,8 +27,12 @@ from common.queue import enqueue_on_commit
 from notifications.backends import BACKENDS, get_backend
 from notifications.models import Channel, Delivery, DeliveryState, Notification
 
+if TYPE_CHECKING:
+    from accounts.models import User
+else:
+    User = get_user_model()
+
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 MAX_ATTEMPTS = 6
 DELIVERY_CHUNK = 200
@@ -48,25 +53,25 @@ def retry_delay(attempts: int) -> timedelta:
 class Message:
     """One notification to send to several users (see `notify_bulk`)."""
 
-    recipients: Iterable
+    recipients: Iterable[Any]  # User objects or ids
     kind: str
     title: str
     body: str = ""
     case_id: int | None = None
     channels: Sequence[str] = (Channel.INAPP,)
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
     is_drill: bool = False
 
 
 def notify(
-    users: Iterable,
+    users: Iterable[Any],
     kind: str,
     title: str,
     body: str = "",
-    case=None,
+    case: Any = None,
     channels: Sequence[str] = (Channel.INAPP,),
     *,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     is_drill: bool = False,
 ) -> list[Notification]:
     """Notify `users` (User objects or ids) in-app and through the outbound `channels`.
@@ -103,7 +108,7 @@ def notify_bulk(messages: Sequence[Message]) -> list[int]:
     users = _load_users({_user_id(u) for group in recipients for u in group})
     backends = {c: get_backend(c) for c in BACKENDS if c != Channel.INAPP}
     now = timezone.now()
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     outbound: list[tuple[int, str]] = []  # (index in rows, channel)
     for message, group in zip(messages, recipients, strict=True):
         kind, title, body = str(message.kind), str(message.title)[:200], str(message.body)
@@ -133,11 +138,11 @@ def notify_bulk(messages: Sequence[Message]) -> list[int]:
     return ids
 
 
-def _user_id(user) -> int:
-    return user if isinstance(user, int) else user.pk
+def _user_id(user: Any) -> int:
+    return user if isinstance(user, int) else int(user.pk)
 
 
-def _load_users(ids: set[int]) -> dict[int, object]:
+def _load_users(ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}
     return {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True).only("pk", "email", "phone")}
@@ -205,7 +210,7 @@ def deliveries_enqueue_due(*, limit: int = 5000) -> int:
         return outbox.requeue_due(Delivery, enqueue=_enqueue_deliveries, now=timezone.now(), limit=limit)
 
 
-def notification_mark_read(*, actor, notification_id) -> Notification:
+def notification_mark_read(*, actor: User, notification_id: Any) -> Notification:
     """Mark one of the actor's notifications read (idempotent). NotFound for anyone else's."""
     try:
         notification_id = int(notification_id)
@@ -221,7 +226,7 @@ def notification_mark_read(*, actor, notification_id) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, actor) -> int:
+def notification_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor read; returns how many changed."""
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 

@@ -70,7 +70,7 @@ class DeliverySerializer(serializers.Serializer):
 
 def _require_admin(request) -> None:
     if not request.user.has_perm("webhooks.manage_subscription"):
-        raise ActionNotPermitted(_("Only administrators may manage webhooks."))
+        raise ActionNotPermitted(str(_("Only administrators may manage webhooks.")))
 
 
 class SubscriptionListView(APIView):

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -33,6 +33,9 @@ from django.utils.translation import gettext as _
 from common import outbox
 from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryState, Event, EventType, Subscription
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ def target_refusal(url: str) -> tuple[str, str] | None:
         )
     except (socket.gaierror, UnicodeError):
         return "unresolvable", _("The host name cannot be resolved.")
-    if not infos or not all(_address_is_public(info[4][0]) for info in infos):
+    if not infos or not all(_address_is_public(str(info[4][0])) for info in infos):
         return "private_host", _(
             "Webhook targets on loopback or private network addresses are not allowed."
         )
@@ -92,12 +95,12 @@ def target_refusal(url: str) -> tuple[str, str] | None:
 # -- subscriptions ----------------------------------------------------------------------------
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: User) -> None:
     if not actor.has_perm("webhooks.manage_subscription"):
         raise ActionNotPermitted(_("Only administrators may manage webhooks."))
 
 
-def subscription_create(*, actor, url: str, events: list[str], secret: str = "") -> tuple[Subscription, str]:
+def subscription_create(*, actor: User, url: str, events: list[str], secret: str = "") -> tuple[Subscription, str]:
     """Subscribe `url` to `events`; returns the subscription and its signing secret.
 
     Shape checks happen in the API serializer; this enforces the admin role, known event
@@ -132,7 +135,7 @@ def subscription_create(*, actor, url: str, events: list[str], secret: str = "")
     return subscription, secret
 
 
-def subscription_deactivate(*, actor, subscription_id: int) -> None:
+def subscription_deactivate(*, actor: User, subscription_id: int) -> None:
     """Stop sending to a subscription (nothing is hard-deleted); its pending deliveries are cancelled."""
     _require_admin(actor)
     with transaction.atomic():
@@ -159,7 +162,7 @@ SUBSCRIBERS_TTL = 5.0
 _subscribers: tuple[float, list[tuple[int, list[str]]]] | None = None
 
 
-def subscribers_forget(**_kwargs) -> None:
+def subscribers_forget(**_kwargs: Any) -> None:
     """Drop this process's cached subscription list (connected to Subscription save/delete)."""
     global _subscribers
     _subscribers = None
@@ -191,13 +194,12 @@ def event_publish(
     subscribers = _subscriber_ids(type)
     if not subscribers:
         return None
-    if callable(data):
-        data = data()
-        if data is None:
-            return None
+    payload = data() if callable(data) else data
+    if payload is None:
+        return None
     now = timezone.now()
     with transaction.atomic():
-        event = Event.objects.create(type=type, data=data)
+        event = Event.objects.create(type=type, data=payload)
         deliveries = Delivery.objects.bulk_create(
             Delivery(event=event, subscription_id=pk, next_attempt_at=now) for pk in subscribers
         )
@@ -213,7 +215,7 @@ def delivery_enqueue(*, delivery_ids: list[int], countdown: float | None = None)
 
     for delivery_id in delivery_ids:
         try:
-            deliver.apply_async(args=[delivery_id], countdown=countdown)
+            deliver.apply_async(args=(delivery_id,), countdown=countdown)  # type: ignore[arg-type]
         except Exception:  # the broker is down: the row stays pending and `retry_pending` resends it
             logger.warning("webhook delivery not enqueued", extra={"delivery_id": delivery_id}, exc_info=True)
 

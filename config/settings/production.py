@@ -16,4 +16,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 # One JSON object per line, extras as fields, for the log collector (README "Logs").
-LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # type: ignore[index]
