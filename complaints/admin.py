@@ -23,27 +23,28 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework.exceptions import ValidationError
 
 from accounts.roles import Role
+from common.api import error_items, validated
 from common.exceptions import DomainError
 from complaints import services
+from complaints.api.inputs import TRANSITION_INPUTS
 from complaints.choices import CaseState, Finding
 from complaints.models import (
     Attachment,
-    CalendarDay,
-    CalendarYear,
     CaseEvent,
     Category,
     Communication,
     ComplaintCase,
-    Deadline,
-    EscalationStep,
     Note,
     PiiAccessLog,
     ResolutionAction,
     SlaPolicy,
 )
 from complaints.selectors import case_visible_q
+from complaints.services.cases import DESCRIPTIVE_FIELDS
+from timers.models import CalendarDay, CalendarYear, Deadline, EscalationStep
 
 VIEW_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.AUDITOR)
 
@@ -336,12 +337,11 @@ class ComplaintCaseAdmin(RoleAccessMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         """Route the edit through the services so it is versioned and on the timeline."""
-        changed = [name for name in form.changed_data if name != "assignee"]
-        if changed:
-            data = {name: form.cleaned_data[name] for name in changed}
-            if "category" in data:
-                data["category"] = data["category"].code
-            services.case_update(case_id=obj.pk, actor=request.user, data=data)
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in DESCRIPTIVE_FIELDS
+        }
+        if changes:
+            services.case_update(case_id=obj.pk, actor=request.user, changes=changes)
         if "assignee" in form.changed_data:
             assignee = form.cleaned_data["assignee"]
             services.case_reassign(
@@ -368,6 +368,11 @@ class ComplaintCaseAdmin(RoleAccessMixin, admin.ModelAdmin):
                     },
                 )
             payload = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        try:
+            payload = validated(TRANSITION_INPUTS[spec.name], payload)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(item["detail"] for item in error_items(exc)), messages.ERROR)
+            return None
         done = 0
         for case_id, reference in queryset.values_list("pk", "reference"):
             try:
@@ -452,11 +457,15 @@ class AttachmentAdmin(ReadOnlyCaseRowAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyCaseRowAdmin):
-    list_display = ("case", "kind", "state", "due_at", "warn_at", "breached", "escalation_level")
-    list_filter = ("kind", "state", "breached")
-    list_select_related = ("case",)
+    """Every timer (a superuser's view); others see those of the cases they may see."""
+
+    list_display = ("subject", "kind", "state", "due_at", "warn_at", "breached", "escalation_level")
+    list_filter = ("kind", "state", "breached", "content_type")
     search_fields = ("=case__reference",)
     date_hierarchy = "due_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("subject")
 
 
 @admin.register(EscalationStep)
@@ -464,5 +473,5 @@ class EscalationStepAdmin(ReadOnlyCaseRowAdmin):
     case_path = "deadline__case"
     list_display = ("fired_at", "deadline", "level")
     list_filter = ("level",)
-    list_select_related = ("deadline", "deadline__case")
+    list_select_related = ("deadline",)
     search_fields = ("=deadline__case__reference",)

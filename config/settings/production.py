@@ -15,5 +15,7 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+# A demo seeded on a production deployment must not carry a password printed in the README.
+DEMO_RANDOM_PASSWORDS = True
 # One JSON object per line, extras as fields, for the log collector (README "Logs").
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # type: ignore[index]

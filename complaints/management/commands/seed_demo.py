@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import random
+import secrets
 import time
 from datetime import timedelta
 
@@ -22,7 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team
+from common.api import validated
 from complaints import demo_data, services
+from complaints.api import inputs
 from complaints.choices import Channel, CollectionChannel, RiskFlag, Severity
 from complaints.models import Category, ComplaintCase, SlaPolicy
 
@@ -58,6 +61,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(_("seed_demo refuses to run with DEBUG off; pass --force to run it anyway."))
         started = time.monotonic()
+        self.random_passwords: dict[str, str] = {}
         rng = random.Random(seed)
         # One INFO line per case and transition would bury the summary.
         quiet = logging.getLogger("complaints")
@@ -68,6 +72,15 @@ class Command(BaseCommand):
             created = self._seed(rng, cases)
         finally:
             quiet.setLevel(level)
+        if settings.DEMO_RANDOM_PASSWORDS:
+            self.stdout.write(self.style.SUCCESS(
+                _("Demo data ready: %(created)d new cases in %(seconds).1fs.")
+                % {"created": created, "seconds": time.monotonic() - started}
+            ))
+            # Shown this once; they are stored hashed only.
+            for username, password in self.random_passwords.items():
+                self.stdout.write(_("%(username)s: %(password)s") % {"username": username, "password": password})
+            return
         self.stdout.write(self.style.SUCCESS(
             _("Demo data ready: %(created)d new cases in %(seconds).1fs. Users: %(users)s; password %(password)s")
             % {"created": created, "seconds": time.monotonic() - started,
@@ -112,7 +125,11 @@ class Command(BaseCommand):
                 "display_name": spec.display_name, "is_staff": spec.is_staff, "is_superuser": spec.is_superuser,
             })
             if created:
-                user.set_password(demo_data.DEMO_PASSWORD)
+                password = demo_data.DEMO_PASSWORD
+                if settings.DEMO_RANDOM_PASSWORDS:
+                    password = secrets.token_urlsafe(12)
+                    self.random_passwords[spec.username] = password
+                user.set_password(password)
                 user.save(update_fields=["password"])
             user.groups.add(*Group.objects.filter(name__in=[str(r) for r in spec.roles]))
             user.teams.add(*(teams[code] for code in spec.teams))
@@ -143,10 +160,10 @@ class Command(BaseCommand):
         for number, plan in enumerate(plans, start=1):
             complainant = self._complainant(rng, complainants)
             creator = rng.choices([users["agent"], users["agent2"], users["callcenter"]], [40, 35, 25])[0]
-            case = services.case_create(actor=creator, data={
+            case = services.case_create(actor=creator, **validated(inputs.CaseCreateSerializer, {
                 **plan["data"], "complainant": complainant,
                 "external_id": f"{demo_data.DEMO_EXTERNAL_ID_PREFIX}{number:04d}",
-            })
+            }))
             self._walk(rng, case, plan, worker=workers.get(case.team.code, users["supervisor"]),
                        supervisor=users["supervisor"])
         return len(plans)
@@ -201,7 +218,8 @@ class Command(BaseCommand):
         steps = {"withdrawn": rng.randint(0, 3), "reopened": 5}.get(target, HAPPY_STEPS.get(target, 0))
 
         def fire(name: str, payload: dict | None = None, actor=worker) -> None:
-            services.case_transition(case_id=case.pk, name=name, actor=actor, payload=payload or {})
+            services.case_transition(case_id=case.pk, name=name, actor=actor,
+                                     payload=validated(inputs.TRANSITION_INPUTS[name], payload or {}))
 
         payloads = [
             ("start_verification", {}),
@@ -219,7 +237,7 @@ class Command(BaseCommand):
                 payload = {"satisfaction": rng.randint(1, 2), "accepted": False, "comment": demo_data.FEEDBACK_COMMENTS[3]}
             fire(name, payload)
             if index == 0:
-                services.case_communication_add(case_id=case.pk, actor=worker, data={
+                services.case_communication_add(case_id=case.pk, actor=worker, **{
                     "channel": Channel.PHONE, "direction": "outbound",
                     "outcome": rng.choice(["reached", "reached", "reached", "no_answer", "left_message"]),
                     "summary": "致电客户确认投诉内容，告知处理流程和时限。",

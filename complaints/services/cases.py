@@ -1,0 +1,319 @@
+"""Writes to a case itself: create, edit, reassign (transitions, notes and personal data have
+modules of their own beside this one).
+
+Arguments arrive validated by the API's input serializers (`complaints.api.inputs`) or the page
+forms built on them; these functions check business rules and permissions only, run in one
+transaction each, and send their side effects after commit. Personal data is never logged
+here: only case ids and references.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Team
+from accounts.roles import Role
+from common.exceptions import (
+    ActionNotPermitted,
+    ConflictError,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from common.pii import blind_index, reveal
+from complaints import deadlines, signals
+from complaints.choices import EventKind, Severity
+from complaints.models import (
+    Category,
+    ComplaintCase,
+)
+from complaints.selectors import case_get_for
+from complaints.services.events import case_event_record
+from complaints.validators import MOBILE_RE
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+# Descriptive fields a PATCH may change (API.md); `complainant` is merged key by key.
+DESCRIPTIVE_FIELDS = (
+    "category",
+    "severity",
+    "channel",
+    "summary",
+    "description",
+    "received_at",
+    "account_reference",
+    "collection_channel",
+    "risk_flags",
+    "external_id",
+)
+COMPLAINANT_FIELDS = {
+    "name": "complainant_name",
+    "phone": "complainant_phone",
+    "id_number": "complainant_id_number",
+    "email": "complainant_email",
+}
+STALE = _("The case was changed by someone else; reload it and try again.")
+RACED = _("Someone else changed this case at the same moment; reload it and try again.")
+
+
+# What a refused actor is told, per permission (complaints.rules defines who has which).
+REFUSALS = {
+    "complaints.create_case": gettext_lazy("You may not register complaints."),
+    "complaints.work_case": gettext_lazy("You may not edit this case."),
+    "complaints.add_note": gettext_lazy("You may not add notes to this case."),
+    "complaints.add_communication": gettext_lazy("You may not record communications on this case."),
+    "complaints.reassign_case": gettext_lazy("Only a supervisor of the team may reassign."),
+    "complaints.view_pii": gettext_lazy("Your role may not see personal data unmasked."),
+}
+
+
+def case_require(*, actor: Any, permission: str, case: ComplaintCase | None = None) -> None:
+    """Raise ActionNotPermitted unless `actor` has `permission` (on `case`, for object rules).
+
+    Views call it before validating a payload (403 before 400), services again inside
+    their transaction.
+    """
+    allowed = actor.has_perm(permission, case) if case is not None else actor.has_perm(permission)
+    if not allowed:
+        raise ActionNotPermitted(str(REFUSALS.get(permission, gettext_lazy("You may not do this on this case."))))
+
+
+@dataclass(frozen=True)
+class Complainant:
+    """The complainant as validated: phone normalised, ID number upper-case."""
+
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    email: str = ""
+
+
+# -- matching keys ---------------------------------------------------------------------------
+
+
+def phone_match_key(phone: str) -> str:
+    """One spelling per number for the blind index, so that +86 or a hyphen is not another phone."""
+    key = phone.replace("-", "")
+    if key.startswith("+86") and MOBILE_RE.match(key[3:]):
+        return key[3:]
+    return key
+
+
+def account_match_key(account_reference: Any) -> str:
+    """Blind index of an account reference (the conduct app matches contacts by it)."""
+    clear = reveal(account_reference).strip()
+    return blind_index(clear) if clear else ""
+
+
+def _index_personal_data(case: ComplaintCase) -> None:
+    phone, id_number = reveal(case.complainant_phone), reveal(case.complainant_id_number)
+    case.phone_index = blind_index(phone_match_key(phone)) if phone else ""
+    case.id_number_index = blind_index(id_number) if id_number else ""
+    case.account_index = account_match_key(case.account_reference)
+
+
+def bump_version(case: ComplaintCase) -> None:
+    """Mark the case as changed: every write that a stale form must not undo moves the version."""
+    case.version += 1
+    case.updated_at = timezone.now()
+
+
+def _team_for_new_case(actor: Any, category: Category) -> Team | None:
+    team_ids = actor.team_ids
+    if team_ids:
+        return Team.objects.filter(pk__in=team_ids).order_by("pk").first()
+    if category.default_team_id:
+        return category.default_team
+    return Team.objects.order_by("pk").first()
+
+
+def _is_repeat(case: ComplaintCase) -> bool:
+    match = Q()
+    if case.phone_index:
+        match |= Q(phone_index=case.phone_index)
+    if case.id_number_index:
+        match |= Q(id_number_index=case.id_number_index)
+    if not match:
+        return False
+    window_start = case.received_at - settings.REPEAT_COMPLAINT_WINDOW
+    return ComplaintCase.objects.filter(match, received_at__gte=window_start, received_at__lte=case.received_at).exists()
+
+
+# -- create and edit -----------------------------------------------------------------------
+
+
+def case_create(
+    *,
+    actor: Any,
+    category: Category,
+    channel: str,
+    summary: str,
+    complainant: Complainant,
+    severity: str = Severity.NORMAL,
+    description: str = "",
+    received_at: datetime | None = None,
+    account_reference: str = "",
+    collection_channel: str = "",
+    risk_flags: Sequence[str] = (),
+    external_id: str = "",
+) -> ComplaintCase:
+    """Register a complaint received from a customer.
+
+    Writes the case, its `created` timeline entry and its first deadlines in one transaction;
+    sends `case_created` after commit. Raises ActionNotPermitted for roles that may not
+    register complaints, ValidationFailed when no team can take the case or the creator has
+    used `external_id` before.
+    """
+    case_require(actor=actor, permission="complaints.create_case")
+    team = _team_for_new_case(actor, category)
+    if team is None:
+        raise ValidationFailed.single("team", "required", _("No team exists to receive the case."))
+    case = ComplaintCase(
+        created_by=actor,
+        team=team,
+        category=category,
+        channel=channel,
+        severity=severity,
+        summary=summary,
+        description=description,
+        received_at=received_at or timezone.now(),
+        complainant_name=complainant.name,
+        complainant_phone=complainant.phone,
+        complainant_id_number=complainant.id_number,
+        complainant_email=complainant.email,
+        account_reference=account_reference,
+        collection_channel=collection_channel,
+        risk_flags=sorted(set(risk_flags)),
+        external_id=external_id,
+    )
+    _index_personal_data(case)
+    try:
+        with transaction.atomic():
+            case.is_repeat = _is_repeat(case)
+            deadlines.before_case_insert(case=case)
+            case.save()
+            # The reference derives from the primary key, so it is unique however many
+            # agents create cases at once.
+            case.reference = f"TS{timezone.localdate(case.created_at):%Y%m%d}{case.pk:07d}"
+            ComplaintCase.objects.filter(pk=case.pk).update(reference=case.reference)
+            case_event_record(
+                case=case,
+                kind=EventKind.CREATED,
+                actor=actor,
+                summary=_("Complaint registered"),
+                data={"channel": case.channel, "category": category.code, "severity": case.severity},
+                to_state=case.state,
+            )
+            deadlines.on_case_created(case=case)
+            signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk)
+    except IntegrityError as exc:
+        if "case_external_id_unique_per_client" in str(exc):
+            raise ValidationFailed.single("external_id", "unique", _("A case with this external ID exists.")) from exc
+        raise
+    logger.info("case created", extra={"case_id": case.pk, "reference": case.reference})
+    return case
+
+
+def case_update(
+    *,
+    case_id: int,
+    actor: Any,
+    changes: Mapping[str, Any],
+    complainant: Mapping[str, str] | None = None,
+    version: int | None = None,
+) -> ComplaintCase:
+    """Edit descriptive fields of an open case (`changes`: any of DESCRIPTIVE_FIELDS, validated).
+
+    `complainant` changes only the keys given. With `version`, a stale write raises
+    ConflictError. Records which fields changed (never their personal-data values) on the
+    timeline. Raises NotFound, ActionNotPermitted, ConflictError, TransitionNotAllowed (closed
+    case), ValidationFailed (the complainant would lose their name or every contact).
+    """
+    unknown = set(changes) - set(DESCRIPTIVE_FIELDS)
+    if unknown:
+        raise ValueError(f"not descriptive fields: {sorted(unknown)}")
+    with transaction.atomic():
+        case = case_get_for(actor=actor, case_id=case_id, for_update=True)
+        case_require(actor=actor, permission="complaints.work_case", case=case)
+        if version is not None and version != case.version:
+            raise ConflictError(STALE)
+        if not case.is_open:
+            raise TransitionNotAllowed(_("A closed or withdrawn case cannot be edited."))
+        for field, value in changes.items():
+            setattr(case, field, sorted(set(value)) if field == "risk_flags" else value)
+        for key, value in (complainant or {}).items():
+            setattr(case, COMPLAINANT_FIELDS[key], value)
+        if complainant or "account_reference" in changes:
+            _require_complainant_contact(case)
+            _index_personal_data(case)
+        bump_version(case)
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError as exc:
+            if "case_external_id_unique_per_client" in str(exc):
+                raise ValidationFailed.single(
+                    "external_id", "unique", _("A case with this external ID exists.")
+                ) from exc
+            raise
+        fields = sorted({*changes, *(["complainant"] if complainant else [])})
+        case_event_record(
+            case=case, kind=EventKind.UPDATE, actor=actor, summary=_("Case details edited"), data={"fields": fields}
+        )
+    return case
+
+
+def _require_complainant_contact(case: ComplaintCase) -> None:
+    errors: dict[str, list[tuple[str, str]]] = {}
+    if not case.complainant_name:
+        errors["complainant.name"] = [("required", _("The complainant's name is required."))]
+    if not case.complainant_phone and not case.complainant_id_number:
+        errors["complainant.phone"] = [("required", _("Give the complainant's phone or ID number."))]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def case_reassign(*, case_id: int, actor: Any, assignee_id: int | None) -> ComplaintCase:
+    """Hand a case to another member of its team, or to nobody (supervisors of the team)."""
+    with transaction.atomic():
+        case = case_get_for(actor=actor, case_id=case_id, for_update=True)
+        case_require(actor=actor, permission="complaints.reassign_case", case=case)
+        assignee = assignee_in_team(case, assignee_id) if assignee_id is not None else None
+        case.assignee = assignee
+        bump_version(case)
+        case.save(update_fields=["assignee", "version", "updated_at"])
+        case_event_record(
+            case=case,
+            kind=EventKind.ASSIGNMENT,
+            actor=actor,
+            summary=_("Assigned to %(name)s") % {"name": assignee} if assignee else _("Unassigned"),
+            data={"assignee": assignee_id},
+        )
+    return case
+
+
+def assignee_in_team(case: ComplaintCase, assignee_id: int) -> Any:
+    assignee = (
+        User.objects.filter(pk=assignee_id, is_active=True, teams=case.team_id)
+        .filter(groups__name__in=[Role.AGENT, Role.SUPERVISOR])
+        .first()
+    )
+    if assignee is None:
+        raise ValidationFailed.single(
+            "assignee", "invalid_choice", _("The assignee must be an active agent or supervisor of the case's team.")
+        )
+    return assignee
+
+
