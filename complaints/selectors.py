@@ -194,3 +194,28 @@ def case_recent_for_person(*, actor, phone_index: str, id_number_index: str, sin
     if not (phone_index or id_number_index):
         return False
     return ComplaintCase.objects.filter(match, case_visible_q(actor), received_at__gte=since).exists()
+
+
+# -- reads for other apps (webhooks, notifications): plain facts, no model instances ------------
+
+
+def case_event_facts(*, case_id: int) -> dict[str, object] | None:
+    """What a case event says about the case: codes only, never personal data (None if no such case).
+
+    Not scoped to an actor: the callers are signal receivers that publish to configured systems.
+    """
+    row = (
+        ComplaintCase.objects.filter(pk=case_id)
+        .values("id", "reference", "state", "category__code", "severity", "escalation_level")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "case_id": row["id"],
+        "reference": row["reference"],
+        "state": row["state"],
+        "category": row["category__code"],
+        "severity": row["severity"],
+        "escalation_level": row["escalation_level"],
+    }

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("accounts.urls")),
     path("", include("complaints.api.urls")),
     path("", include("complaints.api.attachment_urls")),
     path("", include("complaints.api.sla_urls")),
