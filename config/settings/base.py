@@ -180,6 +180,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-deliver-pending": {"task": "notifications.deliver_pending", "schedule": timedelta(seconds=30)},
     "webhooks-retry-pending": {"task": "webhooks.retry_pending", "schedule": timedelta(seconds=60)},
+    "contingency-start-due-drills": {"task": "contingency.start_due_drills", "schedule": timedelta(minutes=1)},
     "common-prune-idempotency-records": {
         "task": "common.prune_idempotency_records",
         "schedule": timedelta(hours=1),
