@@ -130,8 +130,7 @@ def _publish(activation: Activation, type_: str, **extra) -> None:
 
 def _link_cases(activation: Activation, case_ids: Iterable[int], *, reason: str, actor=None) -> list[int]:
     """Link cases to a locked activation; returns the ids newly linked (each gets a case timeline entry)."""
-    from complaints.models import ComplaintCase
-    from complaints.services import case_timeline_record
+    from complaints.services import EventRow, case_events_record_bulk
 
     wanted = list(dict.fromkeys(case_ids))
     if not wanted or activation.is_drill:
@@ -144,11 +143,8 @@ def _link_cases(activation: Activation, case_ids: Iterable[int], *, reason: str,
     summary = _("Covered by emergency response #%(id)s (%(playbook)s)") % {
         "id": activation.pk, "playbook": activation.playbook.name_zh,
     }
-    for case in ComplaintCase.objects.filter(pk__in=new).only("pk", "reference"):
-        case_timeline_record(
-            case=case, kind="activation", actor=None, summary=summary,
-            data={"activation_id": activation.pk, "playbook_id": activation.playbook_id, "reason": reason},
-        )
+    data = {"activation_id": activation.pk, "playbook_id": activation.playbook_id, "reason": reason}
+    case_events_record_bulk(EventRow(case_id=pk, kind="activation", summary=summary, data=data) for pk in new)
     event_record(
         activation, kind=ActivationEventKind.CASE_LINKED, actor=actor,
         summary=_("%(n)d case(s) linked") % {"n": len(new)}, data={"case_ids": new, "reason": reason},
