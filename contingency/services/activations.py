@@ -19,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from common.exceptions import ActionNotPermitted, ConflictError, NotFound, TransitionNotAllowed, ValidationFailed
+from common.exceptions import (
+    ActionNotPermitted,
+    ConflictError,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
 from contingency import selectors, timers
 from contingency.choices import (
     OPEN_ACTIVATION_STATES,

@@ -57,7 +57,7 @@ def drills_start_due(*, now: datetime | None = None, limit: int = 50) -> int:
     started = 0
     with transaction.atomic():
         due = list(
-            selectors.drills_due(now=now).select_for_update(skip_locked=True).select_related("playbook", "created_by")[
+            selectors.drills_due(now=now).select_for_update(skip_locked=True, of=("self",)).select_related("playbook", "created_by")[
                 :limit
             ]
         )
