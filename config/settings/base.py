@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "complaints.choices.Outcome",
         "DeadlineKindEnum": "complaints.choices.DeadlineKind",
         "DeadlineStateEnum": "complaints.choices.DeadlineState",
+        "DepartmentEnum": "contingency.choices.Department",
+        "MemberRoleEnum": "contingency.choices.MemberRole",
+        "PlaybookVersionStatusEnum": "contingency.choices.VersionStatus",
+        "ActivationStateEnum": "contingency.choices.ActivationState",
+        "ActivationTriggerEnum": "contingency.choices.ActivationTrigger",
     },
 }
 

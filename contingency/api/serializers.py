@@ -92,6 +92,7 @@ class NestedStrict(_RejectUnknown, serializers.Serializer):
     pass
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CategoryCodeField(serializers.Field):
     default_error_messages = {"invalid_choice": _("Unknown category “{code}”.")}
 
@@ -162,7 +163,8 @@ class PlaybookInputSerializer(PlaybookContentSerializer):
     name = serializers.CharField(max_length=200, help_text=_("The name (Chinese, as users see it)."))
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     category = CategoryCodeField(allow_null=True, help_text=_("A category code; null for every category."))
-    status = serializers.ChoiceField(choices=[VersionStatus.DRAFT, VersionStatus.ACTIVE], required=False)
+    status = serializers.ChoiceField(choices=VersionStatus.choices, required=False,
+                                     help_text=_("draft (default) or active."))
     trigger = TriggerSerializer()
     steps = StepSerializer(many=True, max_length=100)
 
@@ -191,7 +193,18 @@ class StepOutSerializer(serializers.Serializer):
     required = serializers.BooleanField(required=False)
 
 
+class VolumeOutSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    window = serializers.CharField(help_text=_("ISO 8601 duration."))
+
+
 class TriggerOutSerializer(serializers.Serializer):
+    """Only the conditions that are set appear."""
+
+    min_severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    risk_flags_any = serializers.ListField(child=serializers.ChoiceField(choices=RiskFlag.choices), required=False)
+    volume = VolumeOutSerializer(required=False)
+
     def to_representation(self, trigger):
         out = {}
         if trigger.get("min_severity"):
@@ -287,7 +300,7 @@ class PlaybookSerializer(serializers.Serializer):
 # -- the group -------------------------------------------------------------------------------
 
 
-class UserRefSerializer(serializers.Serializer):
+class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField(source="__str__")
@@ -295,7 +308,7 @@ class UserRefSerializer(serializers.Serializer):
 
 class GroupMemberSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    user = UserRefSerializer()
+    user = PersonSerializer()
     role = serializers.ChoiceField(choices=MemberRole.choices)
     department = serializers.ChoiceField(choices=Department.choices)
     on_duty = serializers.BooleanField()
@@ -304,7 +317,7 @@ class GroupMemberSerializer(serializers.Serializer):
 class ShiftSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     member = serializers.IntegerField(source="member_id")
-    user = UserRefSerializer(source="member.user")
+    user = PersonSerializer(source="member.user")
     department = serializers.CharField(source="member.department")
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -427,7 +440,7 @@ class TimelineItemSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=["activation", "case"])
     kind = serializers.CharField()
     at = serializers.DateTimeField()
-    actor = UserRefSerializer(allow_null=True)
+    actor = PersonSerializer(allow_null=True)
     department = serializers.CharField(allow_blank=True)
     summary = serializers.CharField(allow_blank=True)
     body = serializers.CharField(allow_blank=True)
@@ -466,7 +479,7 @@ class DrillInputSerializer(StrictSerializer):
 
 class TrainingRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    user = UserRefSerializer()
+    user = PersonSerializer()
     playbook = serializers.IntegerField(source="playbook_version.playbook_id")
     playbook_version = serializers.IntegerField(source="playbook_version.number")
     trained_at = serializers.DateTimeField()

@@ -415,6 +415,6 @@ class TrainingGapsView(GenericAPIView):
         selectors.group_member_list_for(actor=request.user)
         return Response([
             {"playbook": v.playbook_id, "playbook_version": v.number,
-             "untrained": [s.UserRefSerializer(m.user).data for m in members]}
+             "untrained": [s.PersonSerializer(m.user).data for m in members]}
             for v, members in selectors.members_untrained()
         ])
