@@ -127,3 +127,13 @@ def case_trigger_facts(*, case_id: int) -> dict | None:
 def case_events_of_cases(*, case_ids: list[int], limit: int = 500) -> QuerySet[CaseEvent]:
     """The timeline entries of several cases, oldest first (for a shared activation timeline)."""
     return CaseEvent.objects.filter(case_id__in=case_ids).select_related("actor", "case").order_by("at", "id")[:limit]
+
+
+def case_ids_existing(*, case_ids: list[int]) -> set[int]:
+    """Which of these case ids exist (for other apps' input validation)."""
+    return set(ComplaintCase.objects.filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
+def category_get_by_code(*, code: str) -> Category | None:
+    """A category by its code, active or not."""
+    return Category.objects.filter(code=code).first()

@@ -71,9 +71,9 @@ class ActivateForm(AriaForm):
             raise forms.ValidationError(_("Give case ids as whole numbers."), code="invalid") from None
         if any(pk <= 0 or pk >= 2**63 for pk in ids):
             raise forms.ValidationError(_("Give case ids as whole numbers."), code="invalid")
-        from complaints.models import ComplaintCase
+        from complaints.selectors import case_ids_existing
 
-        missing = set(ids) - set(ComplaintCase.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = set(ids) - case_ids_existing(case_ids=ids)
         if missing:
             raise forms.ValidationError(
                 _("No such case: %(ids)s") % {"ids": ", ".join(map(str, sorted(missing)))}, code="does_not_exist"

@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complaints.choices import RiskFlag, Severity
-from complaints.models import Category, ComplaintCase
+from complaints.selectors import case_ids_existing, category_get_by_code
 from contingency.choices import ActivationState, ActivationTrigger, Department, MemberRole, VersionStatus
 from contingency.models import Playbook, PlaybookVersion
 
@@ -97,7 +97,7 @@ class CategoryCodeField(serializers.Field):
     default_error_messages = {"invalid_choice": _("Unknown category “{code}”.")}
 
     def to_internal_value(self, data):
-        category = Category.objects.filter(code=data).first() if isinstance(data, str) else None
+        category = category_get_by_code(code=data) if isinstance(data, str) else None
         if category is None:
             self.fail("invalid_choice", code=str(data)[:60])
         return category
@@ -401,7 +401,7 @@ class ActivationCreateSerializer(StrictSerializer):
 
     def validate_cases(self, ids):
         ids = list(dict.fromkeys(ids))
-        found = set(ComplaintCase.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        found = case_ids_existing(case_ids=ids)
         missing = {index: [serializers.ErrorDetail(_("No such case."), code="does_not_exist")]
                    for index, pk in enumerate(ids) if pk not in found}
         if missing:
