@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.TextChoices):
@@ -27,10 +28,11 @@ class VersionStatus(models.TextChoices):
 
 
 class ActivationState(models.TextChoices):
-    ACTIVATED = "activated", _("Activated")
-    RESPONDING = "responding", _("Responding")
-    RESOLVED = "resolved", _("Resolved")
-    REVIEWED = "reviewed", _("Reviewed")
+    # A context of their own: "Resolved" is also a case timeline word with another Chinese term.
+    ACTIVATED = "activated", pgettext_lazy("activation state", "Activated")
+    RESPONDING = "responding", pgettext_lazy("activation state", "Responding")
+    RESOLVED = "resolved", pgettext_lazy("activation state", "Resolved")
+    REVIEWED = "reviewed", pgettext_lazy("activation state", "Reviewed")
 
 
 OPEN_ACTIVATION_STATES = [ActivationState.ACTIVATED, ActivationState.RESPONDING]
