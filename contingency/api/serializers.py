@@ -458,7 +458,13 @@ class DrillSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(allow_null=True)
     activation = serializers.IntegerField(source="activation_id", allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
+    time_to_acknowledge = serializers.SerializerMethodField()
+    tasks_on_time_ratio = serializers.FloatField(allow_null=True)
     results = serializers.SerializerMethodField()
+
+    def get_time_to_acknowledge(self, drill) -> str | None:
+        tta = drill.time_to_acknowledge
+        return format_iso_duration(tta.total_seconds()) if tta is not None else None
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_results(self, drill) -> dict | None:

@@ -68,9 +68,9 @@ def test_a_resolved_drill_reports_its_metrics(group, lead, member, conduct_playb
     run_drill_to_resolution(lead, member, drill, on_time_tasks=4)
 
     body = client_for(lead).get(f"/api/v1/drills/?playbook={conduct_playbook.pk}").json()
-    results = body["results"][0]["results"]
-    assert results["tasks_on_time_ratio"] == 0.5
-    assert results["time_to_acknowledge"].startswith("PT")
+    row = body["results"][0]
+    assert (row["tasks_on_time_ratio"], row["results"]["tasks_on_time_ratio"]) == (0.5, 0.5)
+    assert row["time_to_acknowledge"].startswith("PT")
 
 
 def test_a_scheduled_drill_starts_when_due(group, lead, conduct_playbook):
