@@ -86,6 +86,14 @@ class DrillForm(AriaForm):
     scheduled_for = forms.DateTimeField(label=_("Scheduled for"), required=False,
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                         help_text=_("Empty: start now."))
+    repeat_every = forms.CharField(label=_("Repeat every"), max_length=40, required=False,
+                                   help_text=_("Optional, ISO 8601, e.g. P90D for every 90 days."))
+
+    def clean_repeat_every(self):
+        from datetime import timedelta
+
+        raw = self.cleaned_data.get("repeat_every")
+        return timedelta(seconds=_iso_seconds(raw)) if raw else None
 
 
 class VersionForm(AriaForm):
@@ -105,14 +113,19 @@ class StepForm(AriaForm):
     required = forms.BooleanField(label=_("Required"), required=False)
 
     def clean_due_within(self) -> int:
-        from rest_framework import serializers
+        return _iso_seconds(self.cleaned_data["due_within"])
 
-        from contingency.api.serializers import IsoDurationField
 
-        try:
-            return IsoDurationField().to_internal_value(self.cleaned_data["due_within"])
-        except serializers.ValidationError as exc:
-            raise forms.ValidationError(str(exc.detail[0]), code="invalid") from None
+def _iso_seconds(raw: str) -> int:
+    """An ISO 8601 duration as seconds, with the API's rules and messages."""
+    from rest_framework import serializers
+
+    from contingency.api.serializers import IsoDurationField
+
+    try:
+        return IsoDurationField().to_internal_value(raw)
+    except serializers.ValidationError as exc:
+        raise forms.ValidationError(str(exc.detail[0]), code="invalid") from None
 
 
 StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True)

@@ -286,7 +286,8 @@ def drills(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             drill = services.drill_schedule(actor=request.user, playbook=form.cleaned_data["playbook"],
-                                            scheduled_for=form.cleaned_data["scheduled_for"])
+                                            scheduled_for=form.cleaned_data["scheduled_for"],
+                                            repeat_every=form.cleaned_data["repeat_every"])
             if drill.activation_id:
                 return redirect("contingency:activation", pk=drill.activation_id)
             messages.success(request, _("Drill scheduled."))

@@ -455,12 +455,16 @@ class DrillSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     playbook = serializers.IntegerField(source="playbook_id")
     scheduled_for = serializers.DateTimeField()
+    repeat_every = serializers.SerializerMethodField()
     started_at = serializers.DateTimeField(allow_null=True)
     activation = serializers.IntegerField(source="activation_id", allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
     time_to_acknowledge = serializers.SerializerMethodField()
     tasks_on_time_ratio = serializers.FloatField(allow_null=True)
     results = serializers.SerializerMethodField()
+
+    def get_repeat_every(self, drill) -> str | None:
+        return format_iso_duration(drill.repeat_every.total_seconds()) if drill.repeat_every else None
 
     def get_time_to_acknowledge(self, drill) -> str | None:
         tta = drill.time_to_acknowledge
@@ -481,6 +485,8 @@ class DrillInputSerializer(StrictSerializer):
     playbook = serializers.PrimaryKeyRelatedField(queryset=Playbook.objects.all())
     scheduled_for = serializers.DateTimeField(required=False, allow_null=True,
                                               help_text=_("When the drill starts; omitted or past: now."))
+    repeat_every = IsoDurationField(required=False, allow_null=True,
+                                    help_text=_("Recurring: the next drill this long after each start, e.g. P90D."))
 
 
 class TrainingRecordSerializer(serializers.Serializer):

@@ -3,6 +3,8 @@ selector, output serializer. Rules live in `contingency.services`/`selectors`/`r
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -368,8 +370,10 @@ class DrillListView(_ListView):
         if not request.user.has_perm("contingency.drills"):
             raise ActionNotPermitted(_("Only the emergency lead manages drills."))
         data = _valid(s.DrillInputSerializer, request)
+        repeat = data.get("repeat_every")
         drill = services.drill_schedule(actor=request.user, playbook=data["playbook"],
-                                        scheduled_for=data.get("scheduled_for"))
+                                        scheduled_for=data.get("scheduled_for"),
+                                        repeat_every=timedelta(seconds=repeat) if repeat else None)
         return Response(s.DrillSerializer(drill).data, status=status.HTTP_201_CREATED)
 
 

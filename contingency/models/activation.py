@@ -205,6 +205,8 @@ class Drill(models.Model):
 
     playbook = models.ForeignKey("contingency.Playbook", verbose_name=_("playbook"), on_delete=models.PROTECT, related_name="drills")
     scheduled_for = models.DateTimeField(_("scheduled for"))
+    # A recurring drill: starting it schedules the next one this much later (定期演练).
+    repeat_every = models.DurationField(_("repeat every"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

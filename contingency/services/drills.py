@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,12 +22,16 @@ def _require(actor) -> None:
         raise ActionNotPermitted(_("Only the emergency lead manages drills."))
 
 
-def drill_schedule(*, actor, playbook: Playbook, scheduled_for: datetime | None) -> Drill:
-    """Schedule a drill; one due now (or without a time) starts at once."""
+def drill_schedule(
+    *, actor, playbook: Playbook, scheduled_for: datetime | None, repeat_every: timedelta | None = None
+) -> Drill:
+    """Schedule a drill (recurring with `repeat_every`); one due now (or without a time) starts at once."""
     _require(actor)
     now = timezone.now()
     with transaction.atomic():
-        drill = Drill.objects.create(playbook=playbook, scheduled_for=scheduled_for or now, created_by=actor)
+        drill = Drill.objects.create(
+            playbook=playbook, scheduled_for=scheduled_for or now, created_by=actor, repeat_every=repeat_every
+        )
         if drill.scheduled_for <= now:
             _start(drill, actor=actor)
     return drill
@@ -49,6 +53,11 @@ def _start(drill: Drill, *, actor) -> None:
     drill.activation = activation
     drill.started_at = activation.activated_at
     drill.save(update_fields=["activation", "started_at"])
+    if drill.repeat_every:
+        Drill.objects.create(
+            playbook=drill.playbook, scheduled_for=drill.scheduled_for + drill.repeat_every,
+            created_by=drill.created_by, repeat_every=drill.repeat_every,
+        )
     logger.info("drill started", extra={"drill_id": drill.pk, "activation_id": activation.pk})
 
 

@@ -164,3 +164,13 @@ def test_training_recorded_twice_is_a_400(lead, member, conduct_playbook):
 
     response = client_for(lead).post("/api/v1/training-records/", data, format="json")
     assert (response.status_code, TrainingRecord.objects.count()) == (400, 1)
+
+
+def test_a_recurring_drill_schedules_the_next_one_when_it_starts(group, lead, conduct_playbook):
+    response = client_for(lead).post("/api/v1/drills/", {"playbook": conduct_playbook.pk, "repeat_every": "P90D"},
+                                     format="json")
+
+    first = Drill.objects.get(pk=response.json()["id"])
+    following = Drill.objects.exclude(pk=first.pk).get()
+    assert following.scheduled_for - first.scheduled_for == timedelta(days=90)
+    assert following.started_at is None

@@ -153,3 +153,11 @@ def test_a_step_without_a_time_limit_shows_the_message(client, lead, conduct_pla
 
     body = client.post(f"/contingency/playbooks/{conduct_playbook.pk}/versions/2/edit/", data).content.decode()
     assert 'id="steps-0-due_within-error"' in body
+
+
+def test_a_bad_repeat_period_on_the_drill_page_shows_the_message(client, lead, conduct_playbook):
+    response = login(client, lead).post("/contingency/drills/", {"playbook": conduct_playbook.pk,
+                                                                 "repeat_every": "every spring"})
+
+    assert 'id="repeat_every-error"' in response.content.decode()
+    assert not Drill.objects.exists()
