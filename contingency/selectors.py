@@ -98,7 +98,7 @@ def lead_for_new_activation(*, at: datetime | None = None) -> int | None:
 
 def _playbook_queryset() -> QuerySet[Playbook]:
     return Playbook.objects.select_related("category").prefetch_related(
-        Prefetch("versions", queryset=PlaybookVersion.objects.order_by("number"))
+        Prefetch("versions", queryset=PlaybookVersion.objects.select_related("based_on").order_by("number"))
     )
 
 
@@ -144,10 +144,10 @@ def playbook_version_get_for(*, actor, playbook_id, number) -> PlaybookVersion:
 
 def _activation_queryset() -> QuerySet[Activation]:
     return Activation.objects.select_related(
-        "playbook", "playbook_version", "category", "lead", "review", "drill"
+        "playbook", "playbook_version", "category", "lead", "review__proposed_version", "drill"
     ).prefetch_related(
         Prefetch("case_links", queryset=ActivationCase.objects.order_by("id")),
-        Prefetch("tasks", queryset=ActivationTask.objects.select_related("assignee").order_by("order", "id")),
+        Prefetch("tasks", queryset=ActivationTask.objects.order_by("order", "id")),
     )
 
 
