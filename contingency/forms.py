@@ -120,7 +120,7 @@ def _iso_seconds(raw: str) -> int:
     """An ISO 8601 duration as seconds, with the API's rules and messages."""
     from rest_framework import serializers
 
-    from contingency.api.serializers import IsoDurationField
+    from contingency.api.fields import IsoDurationField
 
     try:
         return IsoDurationField().to_internal_value(raw)

@@ -146,7 +146,7 @@ def version_edit(request: HttpRequest, pk, number) -> HttpResponse:
                 except DomainError as exc:
                     _refused(request, exc)
     else:
-        from contingency.api.serializers import format_iso_duration
+        from contingency.api.fields import format_iso_duration
 
         form = forms.VersionForm(initial={"key_points": "\n".join(version.key_points)})
         steps = forms.StepFormSet(prefix="steps", initial=[

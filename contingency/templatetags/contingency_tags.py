@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from complaints.choices import RiskFlag, Severity
-from contingency.api.serializers import format_iso_duration
+from contingency.api.fields import format_iso_duration
 from contingency.choices import Department
 
 register = template.Library()
