@@ -147,7 +147,7 @@ def _activation_queryset() -> QuerySet[Activation]:
         "playbook", "playbook_version", "category", "lead", "review__proposed_version", "drill"
     ).prefetch_related(
         Prefetch("case_links", queryset=ActivationCase.objects.order_by("id")),
-        Prefetch("tasks", queryset=ActivationTask.objects.order_by("order", "id")),
+        Prefetch("tasks", queryset=ActivationTask.objects.select_related("assignee").order_by("order", "id")),
     )
 
 

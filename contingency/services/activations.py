@@ -72,7 +72,16 @@ def _version_for(playbook_id: int) -> PlaybookVersion | None:
     return PlaybookVersion.objects.filter(playbook_id=playbook_id, status=VersionStatus.ACTIVE).first()
 
 
+def _department_assignees() -> dict[str, int]:
+    """Per department, who takes its tasks: a member on duty first, else any active member."""
+    assignees: dict[str, int] = {}
+    for member in selectors.group_member_list().order_by("-on_duty", "role", "id"):
+        assignees.setdefault(member.department, member.user_id)
+    return assignees
+
+
 def _copy_tasks(activation: Activation, version: PlaybookVersion) -> list[ActivationTask]:
+    assignees = _department_assignees()
     tasks = ActivationTask.objects.bulk_create(
         ActivationTask(
             activation=activation,
@@ -83,6 +92,7 @@ def _copy_tasks(activation: Activation, version: PlaybookVersion) -> list[Activa
             instructions_en=step.get("instructions_en", ""),
             department=step["department"],
             required=step.get("required", True),
+            assignee_id=assignees.get(step["department"]),
             due_at=activation.activated_at + timedelta(seconds=step["due_within"]),
         )
         for index, step in enumerate(sorted(version.steps, key=lambda s: s.get("order") or 0))

@@ -119,3 +119,9 @@ def test_a_supervisor_escalation_opens_nothing(group, agent):
     on_case_escalated(None, case_id=case.pk, level=2, deadline_id=None)
 
     assert Activation.objects.count() == 0
+
+
+def test_tasks_go_to_a_member_of_their_department(activation, member, lead):
+    tasks = {t.department: t.assignee_id for t in activation.tasks.all()}
+
+    assert (tasks["customer_service"], tasks["compliance"], tasks["legal"]) == (member.pk, lead.pk, None)
