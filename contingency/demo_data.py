@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contingency.choices import Department, MemberRole, VersionStatus
 from contingency.models import DutyShift, GroupMember, PlaybookVersion, TrainingRecord
@@ -69,4 +70,5 @@ def seed_demo(*, users: dict, stdout=None, **kwargs) -> None:
                     user=members[username].user, playbook_version=version, defaults={"trained_at": trained_at}
                 )
     if stdout is not None:
-        stdout.write(f"Emergency group: {len(members)} members, rota for {ROTA_DAYS} days.")
+        stdout.write(_("Emergency group: %(members)d members, rota for %(days)d days.")
+                     % {"members": len(members), "days": ROTA_DAYS})
