@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from contingency.choices import Department, MemberRole, VersionStatus
 from contingency.models import DutyShift, GroupMember, PlaybookVersion, TrainingRecord
