@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contingency.choices import Department, MemberRole, VersionStatus
 from contingency.models import DutyShift, GroupMember, PlaybookVersion, TrainingRecord
@@ -46,7 +47,7 @@ def seed_demo(*, users: dict, stdout=None, **kwargs) -> None:
         user = users.get(username)
         if user is None:
             continue
-        members[username], _ = GroupMember.objects.get_or_create(
+        members[username], _created = GroupMember.objects.get_or_create(
             user=user, defaults={"role": role, "department": department}
         )
     today = timezone.localdate()
