@@ -86,7 +86,8 @@ class CategoryCodeField(serializers.Field):
     default_error_messages = {"invalid_choice": _("Unknown category “{code}”.")}
 
     def to_internal_value(self, data):
-        category = category_get_by_code(code=data) if isinstance(data, str) else None
+        valid = isinstance(data, str) and 0 < len(data) <= 60 and "\x00" not in data
+        category = category_get_by_code(code=data) if valid else None
         if category is None:
             self.fail("invalid_choice", code=str(data)[:60])
         return category

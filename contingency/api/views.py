@@ -16,13 +16,18 @@ from rest_framework.response import Response
 
 from common.api import error_responses, json_object
 from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
+from complaints.selectors import category_list_active
 from contingency import selectors, services
 from contingency.api import serializers as s
-from contingency.choices import ActivationState
+from contingency.choices import ActivationState, VersionStatus
 from contingency.models import Activation, Drill, GroupMember, Playbook, TrainingRecord
 from contingency.services.activations import TRANSITIONS
 
 READ = error_responses(401, 403, 429)
+
+
+def category_codes() -> list[str]:
+    return list(category_list_active().values_list("code", flat=True))
 READ_ONE = error_responses(401, 403, 404, 429)
 WRITE = error_responses(400, 401, 403, 404, 409, 413, 415, 429)
 
@@ -37,6 +42,15 @@ def _valid(serializer_class, request, **kwargs):
     serializer = serializer_class(data=json_object(request.data), **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _choice_param(request, name: str, choices) -> str | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if raw not in choices:
+        raise ValidationFailed.single(name, "invalid_choice", _("“%(value)s” is not a valid choice.") % {"value": raw[:60]})
+    return raw
 
 
 def _int_param(request, name: str) -> int | None:
@@ -123,8 +137,8 @@ class PlaybookListView(_ListView):
                    responses={200: s.PlaybookSerializer(many=True), **READ})
     def get(self, request):
         qs = selectors.playbook_list_for(
-            actor=request.user, category=request.query_params.get("category"),
-            status=request.query_params.get("status"),
+            actor=request.user, category=_choice_param(request, "category", category_codes()),
+            status=_choice_param(request, "status", VersionStatus.values),
         )
         return self.paginated(qs, s.PlaybookSerializer)
 
@@ -239,7 +253,7 @@ class ActivationListView(_ListView):
         is_drill = request.query_params.get("is_drill")
         qs = selectors.activation_list_for(
             actor=request.user, case_id=_int_param(request, "case"), playbook_id=_int_param(request, "playbook"),
-            state=request.query_params.get("state") or None,
+            state=_choice_param(request, "state", ActivationState.values),
             is_drill=None if is_drill in (None, "") else is_drill.lower() in ("true", "1"),
         )
         return self.paginated(qs, s.ActivationSerializer)

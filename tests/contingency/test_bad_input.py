@@ -78,3 +78,16 @@ def test_review_with_non_text_fields_is_a_400(lead, activation):
     response = client.post(f"/api/v1/activations/{activation.pk}/transitions/submit_review/",
                            {"summary": ["a"], "root_cause": 1, "what_worked": None, "improvements": ""}, format="json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/activations/?state=%00", "/api/v1/activations/?state=open",
+                                  "/api/v1/playbooks/?category=%00", "/api/v1/playbooks/?status=nope"])
+def test_bad_filter_values_are_400s(lead, path):
+    assert client_for(lead).get(path).status_code == 400
+
+
+def test_a_category_with_a_nul_is_a_400(lead):
+    response = client_for(lead).post("/api/v1/playbooks/", {"name": "x", "category": "a\x00b", "trigger": {
+        "min_severity": "high"}, "steps": [{"title": "t", "department": "it", "due_within": "PT1H"}]}, format="json")
+
+    assert (response.status_code, set(error_codes(response))) == (400, {"category"})
