@@ -404,12 +404,21 @@ class DrillSerializer(serializers.Serializer):
         }
 
 
+def _sane_year(value):
+    if value is not None and not 1970 <= value.year <= 9998:
+        raise serializers.ValidationError(_("Give a date-time between 1970 and 9998."), code="invalid")
+    return value
+
+
 class DrillInputSerializer(StrictSerializer):
     playbook = serializers.PrimaryKeyRelatedField(queryset=Playbook.objects.all())
     scheduled_for = serializers.DateTimeField(required=False, allow_null=True,
                                               help_text=_("When the drill starts; omitted or past: now."))
     repeat_every = IsoDurationField(required=False, allow_null=True,
                                     help_text=_("Recurring: the next drill this long after each start, e.g. P90D."))
+
+    def validate_scheduled_for(self, value):
+        return _sane_year(value)
 
 
 class TrainingRecordSerializer(serializers.Serializer):
@@ -429,6 +438,9 @@ class TrainingInputSerializer(StrictSerializer):
     trained_at = serializers.DateTimeField()
     notes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
+    def validate_trained_at(self, value):
+        return _sane_year(value)
+
     def validate(self, attrs):
         versions = PlaybookVersion.objects.filter(playbook=attrs["playbook"])
         number = attrs.get("playbook_version")
@@ -439,3 +451,9 @@ class TrainingInputSerializer(StrictSerializer):
             )
         attrs["version"] = version
         return attrs
+
+
+class TrainingGapSerializer(serializers.Serializer):
+    playbook = serializers.IntegerField()
+    playbook_version = serializers.IntegerField()
+    untrained = PersonSerializer(many=True)

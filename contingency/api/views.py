@@ -3,13 +3,13 @@ selector, output serializer. Rules live in `contingency.services`/`selectors`/`r
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -24,6 +24,24 @@ from contingency.models import Activation, Drill, GroupMember, Playbook, Trainin
 from contingency.services.activations import TRANSITIONS
 
 READ = error_responses(401, 403, 429)
+MIN_YEAR, MAX_YEAR = 1970, 9998
+# Lists: 400 for a bad filter, 404 for a page past the end.
+LIST_ERRORS = error_responses(400, 401, 403, 404, 429)
+_PAGINATED: dict = {}
+
+
+def paginated(serializer_class):
+    """The schema of a page of `serializer_class` rows ({"count", "next", "previous", "results"})."""
+    if serializer_class not in _PAGINATED:
+        name = "Paginated" + serializer_class.__name__.removesuffix("Serializer") + "List"
+        _PAGINATED[serializer_class] = type(name, (serializers.Serializer,), {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+            "__module__": __name__,
+        })
+    return _PAGINATED[serializer_class]
 
 
 def category_codes() -> list[str]:
@@ -82,7 +100,7 @@ class GroupMemberListView(_ListView):
     serializer_class = s.GroupMemberSerializer
 
     @extend_schema(operation_id="emergency_group_members_list", summary="Emergency-group members, with on duty",
-                   responses={200: s.GroupMemberSerializer(many=True), **READ})
+                   responses={200: paginated(s.GroupMemberSerializer), **LIST_ERRORS})
     def get(self, request):
         return self.paginated(selectors.group_member_list_for(actor=request.user), s.GroupMemberSerializer)
 
@@ -95,7 +113,7 @@ class RotaView(_ListView):
         operation_id="emergency_group_rota",
         summary="On-duty shifts overlapping [start, end)",
         parameters=[OpenApiParameter("start", OpenApiTypes.DATETIME), OpenApiParameter("end", OpenApiTypes.DATETIME)],
-        responses={200: s.ShiftSerializer(many=True), **error_responses(400, 401, 403, 429)},
+        responses={200: paginated(s.ShiftSerializer), **LIST_ERRORS},
     )
     def get(self, request):
         selectors.group_member_list_for(actor=request.user)  # permission
@@ -104,9 +122,10 @@ class RotaView(_ListView):
             raw = request.query_params.get(name)
             try:
                 value = parse_datetime(raw) if raw else None
-            except ValueError:
+                value = value.astimezone(UTC) if value is not None and value.tzinfo else None
+            except (ValueError, OverflowError):
                 value = None
-            if value is None:
+            if value is None or not MIN_YEAR <= value.year <= MAX_YEAR:
                 raise ValidationFailed.single(name, "invalid", _("Give an ISO 8601 date-time with offset."))
             bounds[name] = value
         return self.paginated(selectors.shifts_between(**bounds), s.ShiftSerializer)
@@ -134,7 +153,7 @@ class PlaybookListView(_ListView):
 
     @extend_schema(operation_id="playbooks_list",
                    parameters=[OpenApiParameter("category", str), OpenApiParameter("status", str)],
-                   responses={200: s.PlaybookSerializer(many=True), **READ})
+                   responses={200: paginated(s.PlaybookSerializer), **LIST_ERRORS})
     def get(self, request):
         qs = selectors.playbook_list_for(
             actor=request.user, category=_choice_param(request, "category", category_codes()),
@@ -247,7 +266,7 @@ class ActivationListView(_ListView):
             OpenApiParameter("state", str, enum=ActivationState.values),
             OpenApiParameter("is_drill", bool),
         ],
-        responses={200: s.ActivationSerializer(many=True), **error_responses(400, 401, 403, 429)},
+        responses={200: paginated(s.ActivationSerializer), **LIST_ERRORS},
     )
     def get(self, request):
         is_drill = request.query_params.get("is_drill")
@@ -370,7 +389,7 @@ class DrillListView(_ListView):
     serializer_class = s.DrillSerializer
 
     @extend_schema(operation_id="drills_list", parameters=[OpenApiParameter("playbook", int)],
-                   responses={200: s.DrillSerializer(many=True), **error_responses(400, 401, 403, 429)})
+                   responses={200: paginated(s.DrillSerializer), **LIST_ERRORS})
     def get(self, request):
         qs = selectors.drill_list_for(actor=request.user, playbook_id=_int_param(request, "playbook"))
         return self.paginated(qs, s.DrillSerializer)
@@ -406,7 +425,7 @@ class TrainingRecordListView(_ListView):
 
     @extend_schema(operation_id="training_records_list",
                    parameters=[OpenApiParameter("user", int), OpenApiParameter("playbook", int)],
-                   responses={200: s.TrainingRecordSerializer(many=True), **error_responses(400, 401, 403, 429)})
+                   responses={200: paginated(s.TrainingRecordSerializer), **LIST_ERRORS})
     def get(self, request):
         qs = selectors.training_list_for(actor=request.user, user_id=_int_param(request, "user"),
                                          playbook_id=_int_param(request, "playbook"))
@@ -427,7 +446,7 @@ class TrainingRecordListView(_ListView):
 class TrainingGapsView(GenericAPIView):
     queryset = TrainingRecord.objects.none()
 
-    @extend_schema(operation_id="training_records_gaps", responses={200: OpenApiTypes.OBJECT, **READ},
+    @extend_schema(operation_id="training_records_gaps", responses={200: s.TrainingGapSerializer(many=True), **READ},
                    description="Per active playbook version, the group members not trained on it.")
     def get(self, request):
         selectors.group_member_list_for(actor=request.user)
