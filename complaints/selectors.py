@@ -1,15 +1,21 @@
-"""Every read of cases, scoped to the actor. Query shape (joins, prefetches) is decided here."""
+"""Every read of cases and SLA policies, scoped to the actor. Query shape (joins, prefetches) is decided here."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from common.exceptions import NotFound
-from complaints.models import CaseEvent, Category, ComplaintCase, Deadline
+from common.exceptions import ActionNotPermitted, NotFound
+from complaints.choices import EventKind, Severity
+from complaints.models import CaseEvent, Category, ComplaintCase, SlaPolicy
+from complaints.transitions import may_fire
+from timers.models import Deadline
+
+logger = logging.getLogger(__name__)
 
 # Other apps (contingency) register functions that give the case ids a user sees through them,
 # so that this app never imports theirs.
@@ -89,14 +95,22 @@ def case_detail_for(*, actor, case_id) -> ComplaintCase:
 
 
 def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
-    """The case's timeline, oldest first."""
+    """The case's timeline, oldest first, without internal notes for API clients."""
     case = case_get_for(actor=actor, case_id=case_id)
-    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    if actor.has_role(Role.API_CLIENT) and not actor.is_superuser:
+        # Internal notes are the institution's own: an integrating system never sees them.
+        events = events.exclude(kind=EventKind.NOTE, data__internal=True)
+    return events
 
 
 def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
     """Names of transitions the user may fire now (state, guards and permission)."""
-    return [t.name for t in case.get_available_user_state_transitions(user)]
+    return [
+        t.name
+        for t in case.get_available_state_transitions()
+        if may_fire(user=user, case=case, name=t.name)
+    ]
 
 
 def category_get_active(*, code: str) -> Category | None:
@@ -109,8 +123,77 @@ def category_list_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
-# Until the SLA services move to complaints/services/ (issue 7, in progress): the old name.
-case_get_visible = case_get_for
+# -- SLA policies --------------------------------------------------------------------------
+
+
+def sla_policy_for(*, category: Category | int | None, severity: str) -> SlaPolicy:
+    """The policy for (category, severity), else the category's normal one, else a 15-day default.
+
+    The default is an unsaved `SlaPolicy` with the model's defaults (final answer in 15 days).
+    """
+    from complaints.sla import DEFAULT_FINAL_ANSWER
+
+    category_id = category.pk if isinstance(category, Category) else category
+    if category_id is not None:
+        policies = {
+            p.severity: p
+            for p in SlaPolicy.objects.filter(category_id=category_id, severity__in=[severity, Severity.NORMAL])
+        }
+        policy = policies.get(severity) or policies.get(Severity.NORMAL)
+        if policy is not None:
+            return policy
+    logger.warning(
+        "no SLA policy for category and severity; using the default",
+        extra={"category_id": category_id, "severity": severity},
+    )
+    return SlaPolicy(final_answer_within=DEFAULT_FINAL_ANSWER)
+
+
+def sla_policy_list_for(*, actor) -> QuerySet[SlaPolicy]:
+    """Every policy, for roles that may read them (ActionNotPermitted otherwise)."""
+    if not actor.has_perm("complaints.view_sla_policy"):
+        raise ActionNotPermitted(_("Your role may not read SLA policies."))
+    return SlaPolicy.objects.select_related("category").order_by("category__sort_order", "category__code", "id")
+
+
+def sla_policy_get(*, actor, policy_id: int) -> SlaPolicy:
+    """One policy by id (NotFound when there is none; ActionNotPermitted as the list)."""
+    policy = sla_policy_list_for(actor=actor).filter(pk=policy_id).first()
+    if policy is None:
+        raise NotFound(_("No such SLA policy."))
+    return policy
+
+
+def case_related_for(*, actor, case: ComplaintCase, limit: int = 20) -> list[ComplaintCase]:
+    """Earlier and later complaints of the same person (same phone or ID blind index, any time)
+    that the actor may see, newest first; the case itself is left out."""
+    match = Q(pk__in=[])
+    if case.phone_index:
+        match |= Q(phone_index=case.phone_index)
+    if case.id_number_index:
+        match |= Q(id_number_index=case.id_number_index)
+    if not (case.phone_index or case.id_number_index):
+        return []
+    return list(
+        ComplaintCase.objects.filter(match)
+        .filter(case_visible_q(actor))
+        .exclude(pk=case.pk)
+        .select_related("category")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def case_recent_for_person(*, actor, phone_index: str, id_number_index: str, since) -> bool:
+    """Whether a case the actor may see, received since `since`, has this phone or ID blind index
+    (the intake form's early repeat-complaint hint; the case's own flag counts every team)."""
+    match = Q(pk__in=[])
+    if phone_index:
+        match |= Q(phone_index=phone_index)
+    if id_number_index:
+        match |= Q(id_number_index=id_number_index)
+    if not (phone_index or id_number_index):
+        return False
+    return ComplaintCase.objects.filter(match, case_visible_q(actor), received_at__gte=since).exists()
 
 
 # -- for the contingency app (volume triggers, activation timelines) -----------------------

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("complaints.api.sla_urls")),
     path("", include("webhooks.urls")),
     path("", include("notifications.urls")),
+    path("", include("conduct.api.urls")),
     path("", include("contingency.api.urls")),
 ]

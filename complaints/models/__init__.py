@@ -1,18 +1,14 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, CaseEvent, Communication, Note, PiiAccessLog
-from .sla import CalendarDay, CalendarYear, Deadline, EscalationStep, SlaPolicy
+from .sla import SlaPolicy
 
 __all__ = [
     "Attachment",
-    "CalendarDay",
-    "CalendarYear",
     "Category",
     "CaseEvent",
     "Communication",
     "ComplaintCase",
-    "Deadline",
-    "EscalationStep",
     "Note",
     "PiiAccessLog",
     "ResolutionAction",
