@@ -13,7 +13,7 @@ class ContingencyConfig(AppConfig):
         from complaints import signals
         from complaints.demo_data import register_demo_seeder
         from complaints.selectors import register_case_visibility
-        from contingency import receivers, rules, tasks  # noqa: F401 - rules and tasks register themselves
+        from contingency import receivers, rules, tasks, timers  # noqa: F401 - rules and tasks register themselves
         from contingency.demo_data import seed_demo
         from contingency.models import Playbook, PlaybookVersion
         from contingency.selectors import case_ids_visible_through_activations
@@ -34,3 +34,4 @@ class ContingencyConfig(AppConfig):
         signals.case_escalated.connect(receivers.on_case_escalated, dispatch_uid="contingency.case_escalated")
         register_case_visibility(case_ids_visible_through_activations)
         register_demo_seeder(seed_demo)
+        timers.register()

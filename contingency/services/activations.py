@@ -404,32 +404,33 @@ def activation_comment_add(*, activation_id, actor, body: str) -> ActivationEven
         return event_record(activation, kind=ActivationEventKind.COMMENT, actor=actor, summary=body[:200], body=body)
 
 
-def task_overdue_escalate(*, task_id: int) -> bool:
-    """Tell the lead, once, that a task is overdue, and note it on the timeline (timer handler).
-
-    Returns whether a notice went out; a done task, a closed activation or a repeat does nothing.
-    """
-    with transaction.atomic():
-        task = (
-            ActivationTask.objects.select_for_update(of=("self",))
-            .select_related("activation__playbook")
-            .filter(pk=task_id)
-            .first()
+def task_overdue_record(*, task: ActivationTask) -> bool:
+    """Tell the lead, once, that `task` is overdue and note it on the timeline (the timer's
+    handler calls this inside the sweep's transaction). A conditional update is the guard:
+    a done task, a closed activation or a repeat does nothing; returns whether it fired."""
+    activation = Activation.objects.select_related("playbook").get(pk=task.activation_id)
+    if activation.state not in OPEN_ACTIVATION_STATES:
+        return False
+    marked = ActivationTask.objects.filter(
+        pk=task.pk, done_at__isnull=True, overdue_notified_at__isnull=True
+    ).update(overdue_notified_at=timezone.now())
+    if not marked:
+        return False
+    summary = _("Task overdue: %(title)s") % {"title": task.title}
+    event_record(activation, kind=ActivationEventKind.TASK_OVERDUE, summary=summary, data={"task_id": task.pk})
+    if activation.lead_id:
+        notify(
+            [activation.lead_id], "activation_task_overdue",
+            _("Emergency response #%(id)s: a task is overdue") % {"id": activation.pk}, summary,
+            channels=(Channel.INAPP, Channel.EMAIL), data={"activation_id": activation.pk, "task_id": task.pk},
+            is_drill=activation.is_drill,
         )
-        if task is None or task.done_at is not None or task.overdue_notified_at is not None:
-            return False
-        activation = task.activation
-        if activation.state not in OPEN_ACTIVATION_STATES:
-            return False
-        task.overdue_notified_at = timezone.now()
-        task.save(update_fields=["overdue_notified_at"])
-        summary = _("Task overdue: %(title)s") % {"title": task.title}
-        event_record(activation, kind=ActivationEventKind.TASK_OVERDUE, summary=summary, data={"task_id": task.pk})
-        if activation.lead_id:
-            notify(
-                [activation.lead_id], "activation_task_overdue",
-                _("Emergency response #%(id)s: a task is overdue") % {"id": activation.pk}, summary,
-                channels=(Channel.INAPP, Channel.EMAIL), data={"activation_id": activation.pk, "task_id": task.pk},
-                is_drill=activation.is_drill,
-            )
+    logger.info("activation task overdue", extra={"activation_id": activation.pk, "task_id": task.pk})
     return True
+
+
+def task_overdue_escalate(*, task_id: int) -> bool:
+    """`task_overdue_record` in a transaction of its own, by task id."""
+    with transaction.atomic():
+        task = ActivationTask.objects.filter(pk=task_id).first()
+        return task is not None and task_overdue_record(task=task)

@@ -31,7 +31,7 @@ def test_odd_playbook_bodies_are_400s(lead, body):
 @pytest.mark.parametrize(
     "body",
     [{"playbook": "abc"}, {"playbook": [1]}, {"playbook": None}, {"playbook": 1, "cases": "1"},
-     {"playbook": 1, "cases": [True]}, {"playbook": 1, "cases": [int(HUGE)]}, {"playbook": 1, "note": 5}],
+     {"playbook": 1, "cases": [True]}, {"playbook": 1, "cases": [int(HUGE)]}, {"playbook": 1, "note": ["x"]}],
 )
 def test_odd_activation_bodies_are_400s(lead, body):
     assert client_for(lead).post("/api/v1/activations/", body, format="json").status_code == 400
