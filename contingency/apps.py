@@ -35,3 +35,7 @@ class ContingencyConfig(AppConfig):
         register_case_visibility(case_ids_visible_through_activations)
         register_demo_seeder(seed_demo)
         timers.register()
+        from complaints.views.workspace import register_case_panel
+        from contingency.views import case_panel_context
+
+        register_case_panel("contingency/_case_panel.html", case_panel_context)

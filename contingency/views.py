@@ -297,3 +297,18 @@ def drills(request: HttpRequest) -> HttpResponse:
     return render(request, "contingency/drills.html", {
         "form": form, "drills": selectors.drill_list_for(actor=request.user)[:100],
     }, status=400 if request.method == "POST" else 200)
+
+
+def case_panel_context(request: HttpRequest, case) -> dict | None:
+    """The workspace panel (complaints.views.workspace.register_case_panel): the activations that
+    cover the case, and for a lead the link that activates a playbook for it."""
+    from contingency.models import Activation
+
+    can_read = request.user.has_perm("contingency.read_activations")
+    can_activate = request.user.has_perm("contingency.activate")
+    activations = list(
+        Activation.objects.filter(case_links__case_id=case.pk).select_related("playbook").order_by("-activated_at")
+    )
+    if not activations and not can_activate:
+        return None
+    return {"activations": activations, "can_read": can_read, "can_activate": can_activate, "case_id": case.pk}

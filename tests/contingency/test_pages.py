@@ -161,3 +161,21 @@ def test_a_bad_repeat_period_on_the_drill_page_shows_the_message(client, lead, c
 
     assert 'id="repeat_every-error"' in response.content.decode()
     assert not Drill.objects.exists()
+
+
+def test_the_case_workspace_shows_its_activations_to_the_lead(client, lead, activation):
+    case_id = activation.case_links.get().case_id
+
+    body = login(client, lead).get(f"/cases/{case_id}/").content.decode()
+    assert 'id="case-activations"' in body
+    assert f'href="/contingency/activations/{activation.pk}/"' in body
+    assert f'href="/contingency/activations/new/?case={case_id}"' in body
+
+
+def test_the_case_workspace_shows_no_activation_link_to_the_agent(client, agent, activation):
+    case_id = activation.case_links.get().case_id
+
+    body = login(client, agent).get(f"/cases/{case_id}/").content.decode()
+    assert 'id="case-activations"' in body
+    assert "/contingency/activations/new/" not in body
+    assert f'href="/contingency/activations/{activation.pk}/"' not in body
