@@ -7,5 +7,6 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        # Calendar cache busting on admin edits, and the SLA Celery tasks for the worker.
+        # Calendar cache busting on admin edits, and the SLA and report Celery tasks for the worker.
         from complaints import business_calendar, sla_tasks  # noqa: F401
+        from complaints.reporting import tasks as reporting_tasks  # noqa: F401

@@ -1,6 +1,7 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, CaseEvent, Communication, Note, PiiAccessLog
+from .reporting import FinalAnswerDaily, StageTimeDaily
 from .sla import CalendarDay, CalendarYear, Deadline, EscalationStep, SlaPolicy
 
 __all__ = [
@@ -13,8 +14,10 @@ __all__ = [
     "ComplaintCase",
     "Deadline",
     "EscalationStep",
+    "FinalAnswerDaily",
     "Note",
     "PiiAccessLog",
     "ResolutionAction",
     "SlaPolicy",
+    "StageTimeDaily",
 ]

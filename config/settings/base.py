@@ -171,6 +171,9 @@ WEBHOOK_MAX_ATTEMPTS = 8
 WEBHOOK_RETRY_BASE = env.float("WEBHOOK_RETRY_BASE", default=15.0)
 WEBHOOK_RETRY_MAX_DELAY = env.float("WEBHOOK_RETRY_MAX_DELAY", default=3600.0)
 
+# Seconds between rebuilds of the dashboard summaries of yesterday and today.
+REPORT_REFRESH_INTERVAL = env.int("REPORT_REFRESH_INTERVAL", default=300)
+
 CELERY_BEAT_SCHEDULE = {
     # django_celery_beat stores whole seconds; a sweep still queued when the next is due is dropped.
     "complaints-sweep-deadlines": {
@@ -183,6 +186,12 @@ CELERY_BEAT_SCHEDULE = {
     "common-prune-idempotency-records": {
         "task": "common.prune_idempotency_records",
         "schedule": timedelta(hours=1),
+    },
+    # Dashboard and monthly-report summary rows of yesterday and today (complaints.reporting).
+    "complaints-refresh-report-summaries": {
+        "task": "complaints.refresh_report_summaries",
+        "schedule": timedelta(seconds=REPORT_REFRESH_INTERVAL),
+        "options": {"expire_seconds": REPORT_REFRESH_INTERVAL},
     },
 }
 
