@@ -16,12 +16,14 @@ from datetime import datetime
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from common.pii import Sensitive
 from complaints.api.filters import CaseFilter
 from complaints.api.pagination import CasePagination
 from complaints.choices import CaseState, Channel, Severity
+from complaints.models import Category
 from complaints.selectors import case_list_for
 
 CHUNK_SIZE = 2000
@@ -40,7 +42,7 @@ def columns() -> list[Column]:
         Column("reference", _("Reference")),
         Column("received_at", _("Received at")),
         Column("state", _("State")),
-        Column("category__name", _("Category")),
+        Column("category_id", _("Category")),
         Column("severity", _("Severity")),
         Column("channel", _("Channel")),
         Column("summary", _("Summary")),
@@ -90,6 +92,7 @@ def _ordering(raw: str | None) -> list[str]:
 
 def _rows(cols: list[Column], values: Iterable[dict]) -> Iterator[list]:
     states, severities, channels = dict(CaseState.choices), dict(Severity.choices), dict(Channel.choices)
+    categories = {c.pk: c.name for c in Category.objects.all()}
     yes, no = _("yes"), _("no")
     yield [c.header for c in cols]
     for row in values:
@@ -102,6 +105,8 @@ def _rows(cols: list[Column], values: Iterable[dict]) -> Iterator[list]:
                 value = severities.get(value, value)
             elif col.field == "channel":
                 value = channels.get(value, value)
+            elif col.field == "category_id":
+                value = categories.get(value, value)
             elif col.field == "risk_flags":
                 value = ", ".join(value or [])
             out.append(cell(value, yes=yes, no=no))
@@ -113,6 +118,8 @@ def cell(value, *, yes: str = "yes", no: str = "no"):
     cannot run as a formula."""
     if isinstance(value, Sensitive):
         value = value.masked
+    elif isinstance(value, Promise):
+        value = str(value)
     elif isinstance(value, bool):
         return yes if value else no
     elif isinstance(value, datetime):

@@ -21,7 +21,7 @@ from complaints.choices import ActionType, Channel, Finding
 from complaints.models import Category, FinalAnswerDaily, ResolutionAction
 from complaints.reporting.sources import day_bounds, scoped_to_teams, visible_cases
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 FORMATS = ("html", "xlsx")
 
 
