@@ -1,5 +1,8 @@
 """The supervisor dashboard's figures, one selector each, all scoped to the actor.
 
+Aggregates count `*`, not `id`: the id is in none of the covering indexes, and counting it
+would turn index-only scans into heap scans.
+
 Each selector is one or two queries whatever the number of rows shown, on an index or on the
 summary rows of complaints.reporting.summaries (README "Dashboard and report aggregates").
 """
@@ -46,7 +49,7 @@ def open_breakdown(*, actor) -> dict:
         visible_cases(actor)
         .filter(state__in=OPEN_STATES)
         .values("state", "category_id", "severity")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     by_state: dict[str, int] = defaultdict(int)
@@ -122,10 +125,10 @@ def satisfaction_and_reopen(*, actor, now: datetime | None = None) -> dict:
         visible_cases(actor)
         .filter(resolved_at__gte=now - timedelta(days=WINDOW_DAYS), resolved_at__isnull=False)
         .aggregate(
-            resolved=Count("id"),
+            resolved=Count("*"),
             rated=Count("satisfaction"),
             satisfaction=Avg("satisfaction"),
-            reopened=Count("id", filter=Q(reopen_count__gt=0)),
+            reopened=Count("reopen_count", filter=Q(reopen_count__gt=0)),
         )
     )
     resolved = figures["resolved"]
@@ -148,7 +151,7 @@ def daily_intake(*, actor, today: date | None = None) -> list[dict]:
         .filter(received_at__gte=start, received_at__lt=end)
         .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
         .values_list("day", "n")
     )
@@ -183,7 +186,7 @@ def workload(*, actor) -> list[dict]:
     counts = dict(
         visible_open.filter(assignee__in=[a.pk for a in rows])
         .values("assignee_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
         .values_list("assignee_id", "n")
     ) if rows else {}

@@ -218,6 +218,13 @@ def main() -> None:
     print(f"{'monthly_report ' + last_month.strftime('%Y-%m'):34} {'supervisor':10} {p50:8.1f} {p95:8.1f}"
           f"   ({report['received']:,} cases)")
 
+    figures = dashboard.dashboard_for(actor=supervisor, now=now)
+    medians = ", ".join(f"{row['code']} {row['median_seconds'] / 3600:.1f} h" for row in figures["stages"]
+                        if row["median_seconds"])
+    print(f"figures: {figures['open']['total']:,} open, {figures['at_risk']['count']:,} at risk, "
+          f"{figures['breached']['count']:,} breached, on time {figures['on_time']['on_time']:,}/"
+          f"{figures['on_time']['answered']:,}; stage medians: {medians}")
+
     client = Client(HTTP_HOST="localhost")
     client.force_login(supervisor)
     p50, p95, _ = timed(lambda: client.get("/dashboard/"), max(5, args.repeats // 3))
