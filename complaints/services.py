@@ -323,7 +323,7 @@ def _is_repeat(case: ComplaintCase) -> bool:
 def case_create(*, actor, data: dict) -> ComplaintCase:
     """Register a complaint received from a customer.
 
-    `data` has API.md's create shape. Writes the case, its `created` timeline entry and its
+    `data` has the API guide's create shape. Writes the case, its `created` timeline entry and its
     first deadlines in one transaction; sends `case_created` after commit.
     Raises ValidationFailed naming every bad field, ActionNotPermitted.
     """

@@ -192,7 +192,7 @@ def format_iso_duration(value: timedelta) -> str:
 
 
 def _clean_policy(data: dict, *, partial: bool) -> dict[str, Any]:
-    """Validate a policy payload in API.md's shape; raises ValidationFailed naming each field."""
+    """Validate a policy payload in the API guide's shape; raises ValidationFailed naming each field."""
     errors: dict[str, list[tuple[str, str]]] = {}
     cleaned: dict[str, Any] = {}
 

@@ -1,4 +1,4 @@
-"""Shapes of the complaints API (API.md). Output serializers read; input serializers document.
+"""Shapes of the complaints API (docs/api-guide.md). Output serializers read; input serializers document.
 
 Input is validated by `complaints.services`, which names every bad field; the input serializers
 here only describe the payloads for the OpenAPI schema. Personal data is always the masked
@@ -264,7 +264,7 @@ class ResolutionActionInputSerializer(serializers.Serializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    """The union of every transition's payload; which fields apply depends on the name (API.md)."""
+    """The union of every transition's payload; which fields apply depends on the name (docs/api-guide.md)."""
 
     assignee = serializers.IntegerField(required=False, help_text=_("start_verification: user id."))
     finding = serializers.ChoiceField(

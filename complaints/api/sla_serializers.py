@@ -1,4 +1,4 @@
-"""Shapes of the SLA endpoints (API.md "Categories and SLA policies", extensions)."""
+"""Shapes of the SLA endpoints (docs/api-guide.md "Categories and SLA policies", extensions)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes

@@ -1,4 +1,4 @@
-"""Complaints REST API (API.md "Complaints"). Views check input shape, call one service or
+"""Complaints REST API (docs/api-guide.md "Complaints"). Views check input shape, call one service or
 selector, and serialize; rules and permissions live in `complaints.services`/`selectors`/`rules`.
 """
 
@@ -409,7 +409,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 def case_response(request: Request, case_id: int, *, code: int = status.HTTP_200_OK) -> Response:
-    """The case as API.md returns it after any write, read back through the actor's selector."""
+    """The case as docs/api-guide.md returns it after any write, read back through the actor's selector."""
     case = selectors.case_get_for(actor=request.user, case_id=case_id)
     return Response(s.CaseSerializer(case, context={"request": request}).data, status=code)
 

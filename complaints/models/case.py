@@ -240,7 +240,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # Transitions: the business verbs of API.md. They set fields on the case only.
+    # Transitions: the business verbs of docs/api-guide.md. They set fields on the case only.
 
     @transition(field=state, source=CaseState.INTAKE, target=CaseState.VERIFY, permission=_can_work)
     def start_verification(self, *, assignee=None) -> None:

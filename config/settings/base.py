@@ -114,7 +114,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Request size limits (API.md): 1 MB JSON bodies, 20 MB attachments.
+# Request size limits (docs/api-guide.md): 1 MB JSON bodies, 20 MB attachments.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
@@ -231,7 +231,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Collection complaint case management API",
-    "DESCRIPTION": "REST contract for call-center integration (see API.md).",
+    "DESCRIPTION": "REST contract for call-center integration (see docs/api-guide.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
