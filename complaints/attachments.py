@@ -31,7 +31,7 @@ from common.exceptions import ActionNotPermitted, DomainError, NotFound, Validat
 from complaints.choices import EventKind
 from complaints.models import Attachment
 from complaints.selectors import case_get_visible
-from complaints.services import case_timeline_record
+from complaints.services import case_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ def attachment_add(*, case_id: int, actor, file: UploadedFile | None) -> Attachm
     try:
         with transaction.atomic():
             attachment.save()
-            case_timeline_record(
+            case_event_record(
                 case=case,
                 kind=EventKind.ATTACHMENT,
                 actor=actor,

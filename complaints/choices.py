@@ -97,6 +97,7 @@ class EventKind(models.TextChoices):
     ACTIVATION = "activation", _("Activation")
     ASSIGNMENT = "assignment", _("Assignment")
     UPDATE = "update", _("Update")
+    CONDUCT_CHECK = "conduct_check", _("Conduct check")
 
 
 class Direction(models.TextChoices):

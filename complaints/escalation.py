@@ -31,10 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from common.bulk import insert_rows
 from complaints import signals
 from complaints.choices import OPEN_STATES, DeadlineKind, DeadlineState, EventKind, Severity
-from complaints.models import CaseEvent, ComplaintCase, Deadline, EscalationStep, SlaPolicy
+from complaints.models import ComplaintCase, Deadline, EscalationStep, SlaPolicy
+from complaints.services.events import EventRow, case_events_record_bulk
 from notifications.models import Channel
 from notifications.services import Message, notify_bulk
 
@@ -331,15 +331,9 @@ def _describe(fired: list[FiredStep]) -> None:
 
 
 def _record_timeline(fired: list[FiredStep]) -> None:
-    # One insert for the batch; these are the same rows `case_timeline_record` writes.
-    now = timezone.now()
-    insert_rows(
-        CaseEvent,
-        ["case_id", "kind", "at", "transition", "from_state", "to_state", "summary", "data"],
-        [
-            (step.deadline.case_id, EVENT_KIND[step.level].value, now, "", "", "", step.summary[:500], step.data)
-            for step in fired
-        ],
+    case_events_record_bulk(
+        EventRow(case_id=step.deadline.case_id, kind=EVENT_KIND[step.level], summary=step.summary, data=step.data or {})
+        for step in fired
     )
 
 
@@ -390,19 +384,14 @@ def _notify(fired: list[FiredStep]) -> None:
 
 def _send_signals(fired: list[FiredStep]) -> None:
     for step in fired:
-        for receiver, result in signals.case_escalated.send_robust(
-            sender=ComplaintCase,
+        signals.send_now(
+            signals.case_escalated,
             case_id=step.deadline.case_id,
             actor_id=None,
             deadline_id=step.deadline.pk,
+            deadline_kind=step.deadline.kind,
             level=int(step.level),
-        ):
-            if isinstance(result, Exception):
-                logger.error(
-                    "case_escalated receiver failed",
-                    extra={"receiver": repr(receiver), "case_id": step.deadline.case_id},
-                    exc_info=result,
-                )
+        )
 
 
 __all__ = ["SweepResult", "deadlines_sweep"]

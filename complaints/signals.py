@@ -1,11 +1,36 @@
 """Case events, sent after the writing transaction commits.
 
-Receivers (webhooks, notifications, the contingency app) get `case_id` and `actor_id` plus
-event-specific keyword arguments, and must not assume they run in the request.
+Receivers (webhooks, notifications, the contingency and conduct apps) get `case_id` and
+`actor_id` plus event-specific keyword arguments, and must not assume they run in the request.
+`send_after_commit` is the one way the complaints services send them.
 """
 
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 case_created = Signal()  # case_id, actor_id
 case_transitioned = Signal()  # case_id, actor_id, transition, from_state, to_state
-case_escalated = Signal()  # case_id, deadline_id, level
+case_escalated = Signal()  # case_id, actor_id (None), deadline_id, deadline_kind, level
+
+
+def send_now(signal: Signal, **kwargs: Any) -> None:
+    """Send a case signal; a failing receiver is logged, never raised at the caller."""
+    for receiver, result in signal.send_robust(sender=None, **kwargs):
+        if isinstance(result, Exception):
+            logger.error(
+                "case signal receiver failed",
+                extra={"receiver": getattr(receiver, "__qualname__", repr(receiver)), "case_id": kwargs.get("case_id")},
+                exc_info=result,
+            )
+
+
+def send_after_commit(signal: Signal, **kwargs: Any) -> None:
+    """Send a case signal once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: send_now(signal, **kwargs))

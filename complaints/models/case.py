@@ -97,6 +97,8 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     account_reference = EncryptedField(_("account reference"), pii_kind=PiiKind.ACCOUNT)
     phone_index = models.CharField(max_length=64, blank=True, editable=False)
     id_number_index = models.CharField(max_length=64, blank=True, editable=False)
+    # Blind index of the account reference: collection contacts of the account are matched by it.
+    account_index = models.CharField(max_length=64, blank=True, editable=False)
 
     collection_channel = models.CharField(
         _("collection channel"), max_length=20, choices=CollectionChannel.choices, blank=True
@@ -163,6 +165,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["assignee", "state"], name="case_assignee_state"),
             models.Index(fields=["phone_index", "received_at"], name="case_phone_idx"),
             models.Index(fields=["id_number_index", "received_at"], name="case_idnum_idx"),
+            models.Index(fields=["account_index"], name="case_account_idx", condition=~Q(account_index="")),
             models.Index(fields=["created_by", "-received_at"], name="case_creator_recv"),
             models.Index(fields=["-created_at", "-id"], name="case_created_id"),
             models.Index(fields=["-severity_rank", "-id"], name="case_severity_rank_id"),

@@ -233,7 +233,7 @@ def test_failure_after_save_rolls_back_the_whole_transition(agent, row_counts, m
     def fail(**kwargs):
         raise RuntimeError("side effect failed")
 
-    monkeypatch.setattr("complaints.services.deadlines.on_transition", fail)
+    monkeypatch.setattr("complaints.services.cases.deadlines.on_transition", fail)
     with pytest.raises(RuntimeError):
         case_transition(case_id=case.pk, name="resolve", actor=agent, payload=HAPPY_PATH[3][1])
 

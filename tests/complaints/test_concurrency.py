@@ -9,6 +9,7 @@ from common.exceptions import ConflictError
 from complaints import services
 from complaints.choices import EventKind
 from complaints.models import CaseEvent, ComplaintCase
+from complaints.services import cases as case_services
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,14 +40,14 @@ def _run_in_threads(*targets) -> list:
 def loaded_together(monkeypatch):
     """Make both transitions load the case before either saves it."""
     barrier = threading.Barrier(2, timeout=10)
-    original = services.case_get_visible
+    original = case_services.case_get_visible
 
     def load_then_wait(**kwargs):
         case = original(**kwargs)
         barrier.wait()
         return case
 
-    monkeypatch.setattr(services, "case_get_visible", load_then_wait)
+    monkeypatch.setattr(case_services, "case_get_visible", load_then_wait)
     return barrier
 
 
@@ -115,7 +116,7 @@ def transition_paused_after_load(monkeypatch):
     """Hold a transition after it read the case, until the test lets it go on. (Edits read the
     case locked, `for_update=True`, and pass straight through.)"""
     loaded, go_on = threading.Event(), threading.Event()
-    original = services.case_get_visible
+    original = case_services.case_get_visible
 
     def load_then_pause(**kwargs):
         case = original(**kwargs)
@@ -124,7 +125,7 @@ def transition_paused_after_load(monkeypatch):
             go_on.wait(timeout=10)
         return case
 
-    monkeypatch.setattr(services, "case_get_visible", load_then_pause)
+    monkeypatch.setattr(case_services, "case_get_visible", load_then_pause)
     return loaded, go_on
 
 

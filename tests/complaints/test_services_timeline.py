@@ -7,9 +7,9 @@ from complaints.choices import EventKind
 from complaints.models import CaseEvent, Communication, Note
 from complaints.services import (
     case_communication_add,
+    case_event_record,
     case_note_add,
     case_reassign,
-    case_timeline_record,
     case_transition,
     case_update,
 )
@@ -146,6 +146,6 @@ def test_reassignment_lands_on_the_timeline(agent, supervisor):
 def test_timeline_record_adds_an_entry_for_other_modules(agent):
     case = make_case(actor=agent)
 
-    event = case_timeline_record(case=case, kind=EventKind.ESCALATION, summary="升级至主管", data={"level": 2})
+    event = case_event_record(case=case, kind=EventKind.ESCALATION, summary="升级至主管", data={"level": 2})
 
     assert (event.kind, event.actor, event.data) == (EventKind.ESCALATION, None, {"level": 2})

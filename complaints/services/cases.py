@@ -46,7 +46,6 @@ from complaints.choices import (
     Severity,
 )
 from complaints.models import (
-    CaseEvent,
     Category,
     Communication,
     ComplaintCase,
@@ -55,6 +54,7 @@ from complaints.models import (
     ResolutionAction,
 )
 from complaints.selectors import case_get_visible
+from complaints.services.events import case_event_record
 from complaints.validators import MOBILE_RE, normalise_phone
 
 logger = logging.getLogger(__name__)
@@ -145,28 +145,6 @@ def _model_errors(errors: _Errors, exc: ValidationError) -> None:
             errors.add(FIELD_ATTRS.get(field, field), code, err.messages[0])
 
 
-def _event(
-    case: ComplaintCase, *, kind: str, actor, summary: str = "", data: dict | None = None, **extra
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor, summary=summary[:500], data=data or {}, **extra
-    )
-
-
-def _on_commit_send(signal, **kwargs) -> None:
-    """Send a case signal after commit; a failing receiver is logged, never raised at the user."""
-
-    def send() -> None:
-        for receiver, result in signal.send_robust(sender=ComplaintCase, **kwargs):
-            if isinstance(result, Exception):
-                logger.error(
-                    "case signal receiver failed",
-                    extra={"receiver": repr(receiver), "case_id": kwargs.get("case_id")},
-                    exc_info=result,
-                )
-
-    transaction.on_commit(send)
-
 
 def _bump_version(case: ComplaintCase) -> None:
     case.version += 1
@@ -188,6 +166,12 @@ def _phone_match_key(phone: str) -> str:
     if key.startswith("+86") and MOBILE_RE.match(key[3:]):
         return key[3:]
     return key
+
+
+def account_match_key(account_reference: Any) -> str:
+    """Blind index of an account reference (the conduct app matches contacts by it)."""
+    clear = reveal(account_reference).strip()
+    return blind_index(clear) if clear else ""
 
 
 def _apply_complainant(case: ComplaintCase, errors: _Errors, complainant: Any, *, partial: bool) -> None:
@@ -256,6 +240,7 @@ def _apply_descriptive(case: ComplaintCase, errors: _Errors, data: dict, *, part
         case.external_id = _text(errors, data, "external_id", required=False, max_length=100)
     if present("account_reference"):
         case.account_reference = _text(errors, data, "account_reference", required=False, max_length=100)
+        case.account_index = account_match_key(case.account_reference)
     if present("risk_flags"):
         flags = data.get("risk_flags") or []
         if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
@@ -350,11 +335,11 @@ def case_create(*, actor, data: dict) -> ComplaintCase:
             # agents create cases at once.
             case.reference = f"TS{timezone.localdate(case.created_at):%Y%m%d}{case.pk:07d}"
             ComplaintCase.objects.filter(pk=case.pk).update(reference=case.reference)
-            _event(case, kind=EventKind.CREATED, actor=actor, summary=_("Complaint registered"),
+            case_event_record(case=case, kind=EventKind.CREATED, actor=actor, summary=_("Complaint registered"),
                    data={"channel": case.channel, "category": case.category.code, "severity": case.severity},
                    to_state=case.state)
             deadlines.on_case_created(case=case)
-            _on_commit_send(signals.case_created, case_id=case.pk, actor_id=actor.pk)
+            signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk)
     except IntegrityError as exc:
         if "case_external_id_unique_per_client" in str(exc):
             raise ValidationFailed.single("external_id", "unique", _("A case with this external ID exists.")) from exc
@@ -388,7 +373,7 @@ def case_update(*, case_id: int, actor, data: dict, version: int | None = None) 
         errors.raise_if_any()
         _bump_version(case)
         case.save()
-        _event(case, kind=EventKind.UPDATE, actor=actor, summary=_("Case details edited"),
+        case_event_record(case=case, kind=EventKind.UPDATE, actor=actor, summary=_("Case details edited"),
                data={"fields": sorted(k for k in data if k != "version")})
     return case
 
@@ -403,7 +388,7 @@ def case_reassign(*, case_id: int, actor, assignee_id: int | None) -> ComplaintC
         case.assignee = assignee
         _bump_version(case)
         case.save()
-        _event(case, kind=EventKind.ASSIGNMENT, actor=actor,
+        case_event_record(case=case, kind=EventKind.ASSIGNMENT, actor=actor,
                summary=_("Assigned to %(name)s") % {"name": assignee} if assignee else _("Unassigned"),
                data={"assignee": assignee_id})
     return case
@@ -546,6 +531,22 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 }
 
 
+TransitionCheck = Callable[[ComplaintCase, dict, Any], "dict | None"]
+_transition_checks: dict[str, list[TransitionCheck]] = {}
+
+
+def register_transition_check(name: str, check: TransitionCheck) -> None:
+    """Let another app refuse or annotate transition `name` (the conduct app's verification rule).
+
+    `check(case, payload, actor)` runs inside the transition's transaction after the payload
+    is validated; it may raise ValidationFailed, and may return a dict that is added to the
+    transition's timeline payload (e.g. an override reason).
+    """
+    checks = _transition_checks.setdefault(name, [])
+    if check not in checks:
+        checks.append(check)
+
+
 def case_transition(
     *, case_id: int, name: str, actor, payload: dict | None = None, version: int | None = None
 ) -> ComplaintCase:
@@ -577,6 +578,9 @@ def case_transition(
             if version is not None and version != case.version:
                 raise ConflictError(_("The case was changed by someone else; reload it and try again."))
             kwargs = spec.clean(case, payload, actor)
+            extra_log: dict = {}
+            for check in _transition_checks.get(name, ()):
+                extra_log.update(check(case, payload, actor) or {})
             from_state = case.state
             actions = kwargs.pop("actions", None)
             if not meta.conditions_met(case, from_state):
@@ -600,18 +604,17 @@ def case_transition(
             case.save(update_fields=[field for field, value in before.items() if getattr(case, field) != value])
             if actions:
                 ResolutionAction.objects.bulk_create(ResolutionAction(case=case, **a) for a in actions)
-            _event(
-                case,
+            case_event_record(case=case,
                 kind=EventKind.TRANSITION,
                 actor=actor,
                 summary=spec.summary(),
                 transition=name,
                 from_state=from_state,
                 to_state=case.state,
-                data=_payload_for_log(kwargs, actions),
+                data={**_payload_for_log(kwargs, actions), **extra_log},
             )
             deadlines.on_transition(case=case, name=name, from_state=from_state, to_state=case.state)
-            _on_commit_send(
+            signals.send_after_commit(
                 signals.case_transitioned,
                 case_id=case.pk,
                 actor_id=actor.pk,
@@ -649,7 +652,7 @@ def case_note_add(*, case_id: int, actor, body: Any, internal: Any = True) -> No
         if not actor.has_perm("complaints.add_note", case):
             raise ActionNotPermitted(_("You may not add notes to this case."))
         note = Note.objects.create(case=case, author=actor, body=body, internal=internal)
-        _event(case, kind=EventKind.NOTE, actor=actor, summary=body[:200],
+        case_event_record(case=case, kind=EventKind.NOTE, actor=actor, summary=body[:200],
                data={"note_id": note.pk, "internal": internal})
     return note
 
@@ -669,7 +672,7 @@ def case_communication_add(*, case_id: int, actor, data: dict) -> Communication:
         comm = Communication.objects.create(
             case=case, actor=actor, channel=channel, direction=direction, outcome=outcome, summary=summary
         )
-        _event(case, kind=EventKind.COMMUNICATION, actor=actor, summary=summary[:200],
+        case_event_record(case=case, kind=EventKind.COMMUNICATION, actor=actor, summary=summary[:200],
                data={"communication_id": comm.pk, "channel": channel, "direction": direction, "outcome": outcome})
         deadlines.on_communication(case=case, communication=comm)
     return comm
@@ -701,12 +704,6 @@ def case_pii_reveal(*, case_id: int, actor, reason: Any) -> dict[str, str]:
     return {key: reveal(getattr(case, field)) for key, field in PII_FIELDS.items()}
 
 
-def case_timeline_record(*, case: ComplaintCase, kind: str, actor=None, summary: str = "", data: dict | None = None) -> CaseEvent:
-    """Add a timeline entry from another module (deadlines, escalation, contingency, attachments).
-
-    Call inside the caller's transaction.
-    """
-    return _event(case, kind=kind, actor=actor, summary=summary, data=data)
 
 
 __all__ = [
@@ -717,7 +714,7 @@ __all__ = [
     "case_note_add",
     "case_pii_reveal",
     "case_reassign",
-    "case_timeline_record",
     "case_transition",
     "case_update",
+    "register_transition_check",
 ]

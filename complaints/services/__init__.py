@@ -1,0 +1,37 @@
+"""Every write to the complaints domain, one module per aggregate, re-exported here.
+
+- `cases`: create, edit, reassign, transitions, notes, communications, personal-data reveal;
+- `events`: the case timeline (`case_event_record` and its bulk form for the sweep).
+
+Services take typed keyword arguments, own one transaction each, check business rules and
+permissions, and send their side effects after commit. They raise `common.exceptions` errors
+that name the API field at fault; the API maps them to HTTP (400/403/404/409).
+"""
+
+from complaints.services.cases import (
+    TRANSITIONS,
+    case_communication_add,
+    case_create,
+    case_note_add,
+    case_pii_reveal,
+    case_reassign,
+    case_transition,
+    case_update,
+    register_transition_check,
+)
+from complaints.services.events import EventRow, case_event_record, case_events_record_bulk
+
+__all__ = [
+    "TRANSITIONS",
+    "EventRow",
+    "case_communication_add",
+    "case_create",
+    "case_event_record",
+    "case_events_record_bulk",
+    "case_note_add",
+    "case_pii_reveal",
+    "case_reassign",
+    "case_transition",
+    "case_update",
+    "register_transition_check",
+]
