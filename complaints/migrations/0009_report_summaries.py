@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_roles'),
-        ('complaints', '0007_case_list_indexes'),
+        ('complaints', '0008_case_account_index_conduct_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

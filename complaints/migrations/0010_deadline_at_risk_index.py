@@ -23,6 +23,6 @@ def _on_postgres(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0008_report_summaries")]
+    dependencies = [("complaints", "0009_report_summaries")]
 
     operations = [migrations.RunPython(_on_postgres(CREATE), _on_postgres(DROP), elidable=False)]
