@@ -120,6 +120,9 @@ def test_filters_use_the_api_names(client, supervisor, known):
         {"received_before": "2026-13-45"},
         {"ordering": "summary"},
         {"q": "x" * 201},
+        {"q": "a\x00b"},
+        {"assignee": "NaN"},
+        {"ordering": "\x00"},
     ],
 )
 def test_bad_filter_values_are_a_400_page_naming_the_filter(client, supervisor, url, params):

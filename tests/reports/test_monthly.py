@@ -96,7 +96,7 @@ def test_xlsx_format_returns_a_workbook_of_the_same_tables(client, supervisor, k
     assert 6 in values.values()
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026-00", "abc", "1999-01", "2026-1", "2026-011", "２０２６-01"])
+@pytest.mark.parametrize("month", ["2026-13", "2026-00", "abc", "1999-01", "2026-1", "2026-011", "２０２６-01", "2026-1\x00"])
 def test_a_bad_month_shows_the_error_next_to_the_field(client, supervisor, month):
     client.force_login(supervisor)
 
