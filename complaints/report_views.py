@@ -41,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "countLabel": _("Complaints per day"),
         "trendLabel": _("7-day moving average"),
     }
-    agents = [row["user"] for row in data["workload"]]
+    agents = [{"pk": row["user"].pk, "name": str(row["user"]), "team_ids": row["team_ids"]} for row in data["workload"]]
     return render(request, "complaints/dashboard.html", {**data, "chart": chart, "agents": agents})
 
 

@@ -180,7 +180,9 @@ def workload(*, actor) -> list[dict]:
         .annotate(
             oldest_case_id=Subquery(oldest.values("id")[:1]),
             oldest_case_reference=Subquery(oldest.values("reference")[:1]),
+            oldest_case_team_id=Subquery(oldest.values("team_id")[:1]),
         )
+        .prefetch_related("teams")
         .order_by("username")
     )
     counts = dict(
@@ -196,6 +198,9 @@ def workload(*, actor) -> list[dict]:
             "open": counts.get(agent.pk, 0),
             "oldest_case_id": agent.oldest_case_id,
             "oldest_case_reference": agent.oldest_case_reference,
+            "oldest_case_team_id": agent.oldest_case_team_id,
+            # A case goes only to an agent of its own team: the reassignment forms offer those.
+            "team_ids": {team.pk for team in agent.teams.all()},
         }
         for agent in rows
     ]

@@ -187,3 +187,13 @@ def test_dashboard_query_count_does_not_grow_with_the_rows_shown(
 
     assert response.context["at_risk"]["count"] == 20
     assert len(response.context["breached"]["rows"]) == 20
+
+
+def test_reassignment_offers_only_agents_of_the_cases_team(client, supervisor, agent, agent_b, known):
+    client.force_login(supervisor)
+
+    html = client.get(URL).content.decode()
+
+    form = html.split(f'id="assign-{known["c4"].pk}"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{agent.pk}"' in form
+    assert f'value="{agent_b.pk}"' not in form
