@@ -23,10 +23,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework.exceptions import ValidationError
 
 from accounts.roles import Role
+from common.api import error_items, validated
 from common.exceptions import DomainError
 from complaints import services
+from complaints.api.inputs import TRANSITION_INPUTS
 from complaints.choices import CaseState, Finding
 from complaints.models import (
     Attachment,
@@ -46,6 +49,7 @@ from complaints.models import (
     StageTimeDaily,
 )
 from complaints.selectors import case_visible_q
+from complaints.services.cases import DESCRIPTIVE_FIELDS
 
 VIEW_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.AUDITOR)
 
@@ -338,12 +342,11 @@ class ComplaintCaseAdmin(RoleAccessMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         """Route the edit through the services so it is versioned and on the timeline."""
-        changed = [name for name in form.changed_data if name != "assignee"]
-        if changed:
-            data = {name: form.cleaned_data[name] for name in changed}
-            if "category" in data:
-                data["category"] = data["category"].code
-            services.case_update(case_id=obj.pk, actor=request.user, data=data)
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in DESCRIPTIVE_FIELDS
+        }
+        if changes:
+            services.case_update(case_id=obj.pk, actor=request.user, changes=changes)
         if "assignee" in form.changed_data:
             assignee = form.cleaned_data["assignee"]
             services.case_reassign(
@@ -370,6 +373,11 @@ class ComplaintCaseAdmin(RoleAccessMixin, admin.ModelAdmin):
                     },
                 )
             payload = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        try:
+            payload = validated(TRANSITION_INPUTS[spec.name], payload)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(item["detail"] for item in error_items(exc)), messages.ERROR)
+            return None
         done = 0
         for case_id, reference in queryset.values_list("pk", "reference"):
             try:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from common.exceptions import ActionNotPermitted, DomainError, NotFound, ValidationFailed
 from complaints.choices import EventKind
 from complaints.models import Attachment
-from complaints.selectors import case_get_visible
+from complaints.selectors import case_get_for
 from complaints.services import case_event_record
 
 logger = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ def attachment_add(*, case_id: int, actor, file: UploadedFile | None) -> Attachm
     ValidationFailed (attr `file`). The file is written before the transaction and removed
     again if the transaction fails.
     """
-    case = case_get_visible(actor=actor, case_id=case_id)
+    case = case_get_for(actor=actor, case_id=case_id)
     if not actor.has_perm("complaints.add_attachment", case):
         raise ActionNotPermitted(_("You may not add attachments to this case."))
     if file is None or not isinstance(file, UploadedFile):
@@ -247,7 +247,7 @@ def attachment_add(*, case_id: int, actor, file: UploadedFile | None) -> Attachm
 
 def attachment_list_for(*, actor, case_id: int) -> QuerySet[Attachment]:
     """Attachments of a case the actor may see (NotFound otherwise), oldest first."""
-    case = case_get_visible(actor=actor, case_id=case_id)
+    case = case_get_for(actor=actor, case_id=case_id)
     return Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("id")
 
 

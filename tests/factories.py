@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth.models import Group
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import Team, User
 from accounts.roles import Role
+from common.api import error_items, validated
 from complaints import services
+from complaints.api.inputs import TRANSITION_INPUTS, CaseCreateSerializer
 from complaints.models import Category, ComplaintCase
 
 DEMO_ID_NUMBER = "110101199003071233"  # valid check digit
@@ -68,9 +71,34 @@ def case_payload(**overrides) -> dict:
     return data
 
 
+def create_from_payload(*, actor: User, payload: dict) -> ComplaintCase:
+    """What the API does with a create body: the input serializer, then `case_create`."""
+    return services.case_create(actor=actor, **validated(CaseCreateSerializer, payload))
+
+
 def make_case(*, actor: User, **overrides) -> ComplaintCase:
     """A case created through `case_create`, so it is in `intake` with its timeline."""
-    return services.case_create(actor=actor, data=case_payload(**overrides))
+    return create_from_payload(actor=actor, payload=case_payload(**overrides))
+
+
+def fire(case: ComplaintCase, name: str, *, actor: User, payload: dict | None = None, version: int | None = None):
+    """What the API does with a transition body: its input serializer, then `case_transition`."""
+    return services.case_transition(
+        case_id=case.pk, name=name, actor=actor, payload=validated(TRANSITION_INPUTS[name], payload or {}),
+        version=version,
+    )
+
+
+def input_errors(serializer_class, data: dict) -> dict[str, list[tuple[str, str]]]:
+    """{attr: [(code, detail)]} of the input layer's refusal of `data` (fails if it is accepted)."""
+    try:
+        validated(serializer_class, data)
+    except ValidationError as exc:
+        errors: dict[str, list[tuple[str, str]]] = {}
+        for item in error_items(exc):
+            errors.setdefault(item["attr"], []).append((item["code"], item["detail"]))
+        return errors
+    raise AssertionError("the input was accepted")
 
 
 # Payloads that move a case one step along the happy path.
@@ -90,8 +118,11 @@ STATE_AFTER = {
 def advance(case: ComplaintCase, *, actor: User, steps: int) -> ComplaintCase:
     """Move a case `steps` transitions along the happy path through the real services."""
     for name, payload in HAPPY_PATH[:steps]:
-        case = services.case_transition(case_id=case.pk, name=name, actor=actor, payload=payload)
+        case = fire(case, name, actor=actor, payload=payload)
     return case
 
 
-__all__ = ["Role", "TeamFactory", "UserFactory", "advance", "case_payload", "category", "make_case"]
+__all__ = [
+    "Role", "TeamFactory", "UserFactory", "advance", "case_payload", "category", "create_from_payload", "fire",
+    "input_errors", "make_case",
+]

@@ -1,8 +1,6 @@
-"""Shapes of the complaints API (docs/api-guide.md). Output serializers read; input serializers document.
+"""Output shapes of the complaints API (inputs: `complaints.api.inputs`).
 
-Input is validated by `complaints.services`, which names every bad field; the input serializers
-here only describe the payloads for the OpenAPI schema. Personal data is always the masked
-text form of `common.pii.Sensitive`, never its clear value.
+Personal data is always the masked text form of `common.pii.Sensitive`, never its clear value.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from rest_framework import serializers
 
 from complaints import selectors
 from complaints.choices import (
-    ActionType,
     CaseState,
     Channel,
     CollectionChannel,
@@ -170,125 +167,6 @@ class CategorySerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
-
-
-# -- input (schema only; services validate) --------------------------------------------------
-
-
-class ComplainantInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, help_text=_("Required."))
-    phone = serializers.CharField(
-        max_length=200,
-        required=False,
-        help_text=_(
-            "A mainland mobile (11 digits), a landline with area code, or + and an international number. Phone or ID number is required."
-        ),
-    )
-    id_number = serializers.CharField(
-        max_length=200, required=False, help_text=_("An 18-character resident ID with a valid check digit.")
-    )
-    email = serializers.EmailField(max_length=200, required=False)
-
-
-class ComplainantPatchSerializer(ComplainantInputSerializer):
-    """On PATCH only the complainant fields sent are changed."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
-
-
-class CaseCreateSerializer(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    category = serializers.CharField(help_text=_("A category code from GET /api/v1/categories/."))
-    severity = serializers.ChoiceField(choices=Severity.choices, required=False, default=Severity.NORMAL)
-    summary = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    received_at = serializers.DateTimeField(
-        required=False, help_text=_("Not in the future (5 minutes of clock skew allowed); defaults to now.")
-    )
-    complainant = ComplainantInputSerializer()
-    account_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    collection_channel = serializers.ChoiceField(
-        choices=CollectionChannel.choices, required=False, allow_blank=True
-    )
-    risk_flags = serializers.ListField(
-        child=serializers.ChoiceField(choices=RiskFlag.choices), required=False
-    )
-    external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
-
-
-class CaseUpdateSerializer(CaseCreateSerializer):
-    """Every field optional; `state` may not be named (400)."""
-
-    version = serializers.IntegerField(
-        required=False, help_text=_("The version you read; a stale one gives 409.")
-    )
-
-    complainant = ComplainantPatchSerializer(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
-
-
-class AssigneeInputSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(
-        allow_null=True, help_text=_("A user id of the case's team, or null.")
-    )
-
-
-class NoteInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10000)
-    internal = serializers.BooleanField(required=False, default=True)
-
-
-class CommunicationInputSerializer(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    direction = serializers.ChoiceField(choices=Direction.choices)
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    summary = serializers.CharField(max_length=10000)
-
-
-class ResolutionActionInputSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ActionType.choices)
-    amount = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        help_text=_("Required for fee_waiver and compensation; positive."),
-    )
-    detail = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-
-
-class TransitionInputSerializer(serializers.Serializer):
-    """The union of every transition's payload; which fields apply depends on the name (docs/api-guide.md)."""
-
-    assignee = serializers.IntegerField(required=False, help_text=_("start_verification: user id."))
-    finding = serializers.ChoiceField(
-        choices=Finding.choices, required=False, help_text=_("complete_verification.")
-    )
-    notes = serializers.CharField(
-        max_length=10000,
-        required=False,
-        help_text=_("complete_verification, close (required); propose_resolution."),
-    )
-    customer_demand = serializers.CharField(
-        max_length=10000, required=False, help_text=_("propose_resolution.")
-    )
-    actions = ResolutionActionInputSerializer(many=True, required=False, help_text=_("resolve."))
-    summary = serializers.CharField(max_length=10000, required=False, help_text=_("resolve."))
-    satisfaction = serializers.IntegerField(
-        min_value=1, max_value=5, required=False, help_text=_("record_feedback.")
-    )
-    accepted = serializers.BooleanField(required=False, help_text=_("record_feedback."))
-    comment = serializers.CharField(max_length=10000, required=False, help_text=_("record_feedback."))
-    reason = serializers.CharField(max_length=10000, required=False, help_text=_("reopen, withdraw."))
-    version = serializers.IntegerField(
-        required=False, help_text=_("The version you read; a stale one gives 409.")
-    )
 
 
 class TokenRequestSerializer(serializers.Serializer):

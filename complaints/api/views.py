@@ -1,5 +1,6 @@
-"""Complaints REST API (docs/api-guide.md "Complaints"). Views check input shape, call one service or
-selector, and serialize; rules and permissions live in `complaints.services`/`selectors`/`rules`.
+"""Complaints REST API. Views check the permission, validate the input with the serializers
+of `complaints.api.inputs`, call one service or selector, and serialize; rules live in
+`complaints.services`, `complaints.selectors` and `complaints.rules`.
 """
 
 from __future__ import annotations
@@ -12,16 +13,24 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import COMMON_ERROR_EXAMPLES, LimitedJSONParser, error_example, error_responses, json_object
+from common.api import (
+    COMMON_ERROR_EXAMPLES,
+    LimitedJSONParser,
+    error_example,
+    error_responses,
+    json_object,
+    validated,
+)
 from common.exceptions import NotFound
 from common.idempotency import HEADER as IDEMPOTENCY_HEADER
 from common.idempotency import KEY_RE, run_idempotent
 from complaints import selectors, services
+from complaints.api import inputs
 from complaints.api import serializers as s
 from complaints.api.filters import CaseFilter
 from complaints.api.pagination import CasePagination, TimelinePagination
@@ -154,16 +163,6 @@ TRANSITION_EXAMPLES = [
 ]
 
 
-def _version(data: dict) -> int | None:
-    version = data.pop("version", None)
-    if version is None:
-        return None
-    if isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 2**31:
-        raise exceptions.ValidationError(
-            {"version": [exceptions.ErrorDetail(_("Give the case's version number."), code="invalid")]}
-        )
-    return version
-
 
 # -- views ----------------------------------------------------------------------------------
 
@@ -217,15 +216,16 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 pattern=KEY_RE.pattern,
             ),
         ],
-        request=s.CaseCreateSerializer,
+        request=inputs.CaseCreateSerializer,
         responses={201: s.CaseSerializer, 200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[CREATE_EXAMPLE, CASE_EXAMPLE, VALIDATION_EXAMPLE, *COMMON_ERROR_EXAMPLES],
     )
     def create(self, request: Request) -> Response:
         data = json_object(request.data)
+        services.case_require(actor=request.user, permission="complaints.create_case")
 
         def handler() -> Response:
-            case = services.case_create(actor=request.user, data=data)
+            case = services.case_create(actor=request.user, **validated(inputs.CaseCreateSerializer, data))
             return case_response(request, case.pk, code=status.HTTP_201_CREATED)
 
         return run_idempotent(request=request, scope="complaints.create", data=data, handler=handler)
@@ -234,7 +234,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         parameters=[ID_PARAM],
         summary="Edit descriptive fields",
         description="`state` is read-only (naming it is a 400); send `version` to get a 409 on a stale write.",
-        request=s.CaseUpdateSerializer,
+        request=inputs.CaseUpdateSerializer,
         responses={200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample(
@@ -249,9 +249,13 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ],
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        data = json_object(request.data)
-        version = _version(data)
-        case = services.case_update(case_id=_case_id(pk), actor=request.user, data=data, version=version)
+        case = _case_for(request, pk, permission="complaints.work_case")
+        changes = dict(validated(inputs.CaseUpdateSerializer, json_object(request.data)))
+        version = changes.pop("version", None)
+        complainant = changes.pop("complainant", None)
+        case = services.case_update(
+            case_id=case.pk, actor=request.user, changes=changes, complainant=complainant, version=version
+        )
         return case_response(request, case.pk)
 
     @extend_schema(
@@ -267,7 +271,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(services.TRANSITIONS)
             ),
         ],
-        request=s.TransitionInputSerializer,
+        request=inputs.TransitionInputSerializer,
         responses={200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             *TRANSITION_EXAMPLES,
@@ -279,17 +283,21 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[^/]+)")
     def transitions(self, request: Request, pk: str, name: str) -> Response:
-        payload = json_object(request.data)
-        version = _version(payload)
+        services.case_transition_spec(name)
+        case = _case_for(request, pk)
+        services.case_transition_refusal(case=case, name=name, actor=request.user)
+        body = json_object(request.data)
+        version = validated(inputs.VersionInput, {"version": body.pop("version")})["version"] if "version" in body else None
+        payload = validated(inputs.TRANSITION_INPUTS[name], body)
         case = services.case_transition(
-            case_id=_case_id(pk), name=name, actor=request.user, payload=payload, version=version
+            case_id=case.pk, name=name, actor=request.user, payload=payload, version=version
         )
         return case_response(request, case.pk)
 
     @extend_schema(
         parameters=[ID_PARAM],
         summary="Reassign (supervisors)",
-        request=s.AssigneeInputSerializer,
+        request=inputs.AssigneeInput,
         responses={200: s.CaseSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample("指派", request_only=True, value={"assignee": 7}),
@@ -299,18 +307,15 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        data = json_object(request.data)
-        if "assignee" not in data:
-            raise exceptions.ValidationError(
-                {"assignee": [exceptions.ErrorDetail(_("This field is required."), code="required")]}
-            )
-        case = services.case_reassign(case_id=_case_id(pk), actor=request.user, assignee_id=data["assignee"])
+        case = _case_for(request, pk, permission="complaints.reassign_case")
+        data = validated(inputs.AssigneeInput, json_object(request.data))
+        case = services.case_reassign(case_id=case.pk, actor=request.user, assignee_id=data["assignee"])
         return case_response(request, case.pk)
 
     @extend_schema(
         parameters=[ID_PARAM],
         summary="Add a note",
-        request=s.NoteInputSerializer,
+        request=inputs.NoteInput,
         responses={201: s.NoteSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample(
@@ -321,19 +326,16 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: str) -> Response:
-        data = json_object(request.data)
+        case = _case_for(request, pk, permission="complaints.add_note")
         note = services.case_note_add(
-            case_id=_case_id(pk),
-            actor=request.user,
-            body=data.get("body"),
-            internal=data.get("internal", True),
+            case_id=case.pk, actor=request.user, **validated(inputs.NoteInput, json_object(request.data))
         )
         return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[ID_PARAM],
         summary="Record a contact with the complainant",
-        request=s.CommunicationInputSerializer,
+        request=inputs.CommunicationInput,
         responses={201: s.CommunicationSerializer, **error_responses(*WRITE_ERRORS)},
         examples=[
             OpenApiExample(
@@ -351,8 +353,10 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def communications(self, request: Request, pk: str) -> Response:
-        data = json_object(request.data)
-        comm = services.case_communication_add(case_id=_case_id(pk), actor=request.user, data=data)
+        case = _case_for(request, pk, permission="complaints.add_communication")
+        comm = services.case_communication_add(
+            case_id=case.pk, actor=request.user, **validated(inputs.CommunicationInput, json_object(request.data))
+        )
         return Response(s.CommunicationSerializer(comm).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -371,16 +375,8 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Unmasked personal data (logged)",
         description="For supervisors of the case's team, auditors and admins; every access is logged with the reason.",
-        parameters=[
-            ID_PARAM,
-            OpenApiParameter(
-                "reason",
-                OpenApiTypes.STR,
-                OpenApiParameter.QUERY,
-                required=True,
-                description="Why you need the data, e.g. 回访核对身份.",
-            ),
-        ],
+        parameters=[ID_PARAM],
+        request=inputs.PiiRevealInput,
         responses={200: s.PiiSerializer, **error_responses(*READ_ERRORS, 403)},
         examples=[
             OpenApiExample(
@@ -398,11 +394,11 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ],
         filters=False,
     )
-    @action(detail=True, methods=["get"], filterset_class=None)
+    @action(detail=True, methods=["post"], filterset_class=None)
     def pii(self, request: Request, pk: str) -> Response:
-        clear = services.case_pii_reveal(
-            case_id=_case_id(pk), actor=request.user, reason=request.query_params.get("reason")
-        )
+        case = _case_for(request, pk, permission="complaints.view_pii")
+        reason = validated(inputs.PiiRevealInput, json_object(request.data))["reason"]
+        clear = services.case_pii_reveal(case_id=case.pk, actor=request.user, reason=reason)
         response = Response(s.PiiSerializer(clear).data)
         response["Cache-Control"] = "no-store"
         return response
@@ -410,8 +406,16 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 def case_response(request: Request, case_id: int, *, code: int = status.HTTP_200_OK) -> Response:
     """The case as docs/api-guide.md returns it after any write, read back through the actor's selector."""
-    case = selectors.case_get_for(actor=request.user, case_id=case_id)
+    case = selectors.case_detail_for(actor=request.user, case_id=case_id)
     return Response(s.CaseSerializer(case, context={"request": request}).data, status=code)
+
+
+def _case_for(request: Request, pk: str, *, permission: str | None = None) -> ComplaintCase:
+    """The case the path names, if the user may see it (404) and has `permission` on it (403)."""
+    case = selectors.case_get_for(actor=request.user, case_id=_case_id(pk))
+    if permission is not None:
+        services.case_require(actor=request.user, permission=permission, case=case)
+    return case
 
 
 def _case_id(pk: str) -> int:

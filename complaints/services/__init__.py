@@ -10,12 +10,16 @@ that name the API field at fault; the API maps them to HTTP (400/403/404/409).
 
 from complaints.services.cases import (
     TRANSITIONS,
+    Complainant,
     case_communication_add,
     case_create,
     case_note_add,
     case_pii_reveal,
     case_reassign,
+    case_require,
     case_transition,
+    case_transition_refusal,
+    case_transition_spec,
     case_update,
     register_transition_check,
 )
@@ -23,6 +27,7 @@ from complaints.services.events import EventRow, case_event_record, case_events_
 
 __all__ = [
     "TRANSITIONS",
+    "Complainant",
     "EventRow",
     "case_communication_add",
     "case_create",
@@ -31,7 +36,10 @@ __all__ = [
     "case_note_add",
     "case_pii_reveal",
     "case_reassign",
+    "case_require",
     "case_transition",
+    "case_transition_refusal",
+    "case_transition_spec",
     "case_update",
     "register_transition_check",
 ]

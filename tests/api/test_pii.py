@@ -17,8 +17,8 @@ CLEAR = {
 }
 
 
-def pii(client, case, **params):
-    return client.get(case_url(case, "pii/"), params)
+def pii(client, case, **body):
+    return client.post(case_url(case, "pii/"), body, format="json")
 
 
 def test_supervisor_of_the_team_sees_personal_data_unmasked(api, supervisor, case_a):
@@ -98,3 +98,10 @@ def test_supervisor_of_another_team_gets_404(api, team_b, case_a):
     other = UserFactory(role=Role.SUPERVISOR, teams=[team_b])
 
     assert pii(api(other), case_a, reason="x").status_code == 404
+
+
+def test_a_get_of_the_personal_data_is_a_405(api, supervisor, case_a):
+    response = api(supervisor).get(case_url(case_a, "pii/"), {"reason": "回访核对身份"})
+
+    assert response.status_code == 405
+    assert not PiiAccessLog.objects.exists()

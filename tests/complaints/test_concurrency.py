@@ -40,14 +40,14 @@ def _run_in_threads(*targets) -> list:
 def loaded_together(monkeypatch):
     """Make both transitions load the case before either saves it."""
     barrier = threading.Barrier(2, timeout=10)
-    original = case_services.case_get_visible
+    original = case_services.case_get_for
 
     def load_then_wait(**kwargs):
         case = original(**kwargs)
         barrier.wait()
         return case
 
-    monkeypatch.setattr(case_services, "case_get_visible", load_then_wait)
+    monkeypatch.setattr(case_services, "case_get_for", load_then_wait)
     return barrier
 
 
@@ -116,7 +116,7 @@ def transition_paused_after_load(monkeypatch):
     """Hold a transition after it read the case, until the test lets it go on. (Edits read the
     case locked, `for_update=True`, and pass straight through.)"""
     loaded, go_on = threading.Event(), threading.Event()
-    original = case_services.case_get_visible
+    original = case_services.case_get_for
 
     def load_then_pause(**kwargs):
         case = original(**kwargs)
@@ -125,7 +125,7 @@ def transition_paused_after_load(monkeypatch):
             go_on.wait(timeout=10)
         return case
 
-    monkeypatch.setattr(case_services, "case_get_visible", load_then_pause)
+    monkeypatch.setattr(case_services, "case_get_for", load_then_pause)
     return loaded, go_on
 
 
@@ -152,7 +152,7 @@ def test_transition_after_a_concurrent_edit_is_a_conflict(agent, supervisor, tra
     def edit():
         loaded.wait(timeout=10)
         try:
-            return services.case_update(case_id=case.pk, actor=supervisor, data={"severity": "high"})
+            return services.case_update(case_id=case.pk, actor=supervisor, changes={"severity": "high"})
         finally:
             go_on.set()
 
@@ -168,7 +168,7 @@ def test_concurrent_edit_survives_a_racing_transition(agent, supervisor, transit
     def edit():
         loaded.wait(timeout=10)
         try:
-            return services.case_update(case_id=case.pk, actor=supervisor, data={"severity": "high"})
+            return services.case_update(case_id=case.pk, actor=supervisor, changes={"severity": "high"})
         finally:
             go_on.set()
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from common.exceptions import NotFound
 from complaints import selectors
-from complaints.selectors import case_get_visible, case_list_for
+from complaints.selectors import case_get_for, case_list_for
 from tests.factories import TeamFactory, UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_agent_may_view_a_case_of_their_team(agent, case_a):
 
 def test_another_teams_case_is_not_found_for_an_agent(agent, case_b):
     with pytest.raises(NotFound):
-        case_get_visible(actor=agent, case_id=case_b.pk)
+        case_get_for(actor=agent, case_id=case_b.pk)
 
 
 def test_agent_may_not_view_another_teams_case(agent, case_b):
@@ -85,7 +85,7 @@ def test_api_client_lists_only_the_cases_it_created(callcenter, case_a):
 
 def test_api_client_may_not_view_a_case_it_did_not_create(callcenter, case_a):
     with pytest.raises(NotFound):
-        case_get_visible(actor=callcenter, case_id=case_a.pk)
+        case_get_for(actor=callcenter, case_id=case_a.pk)
 
 
 def test_api_client_may_withdraw_but_not_work_its_case(callcenter):

@@ -9,8 +9,7 @@ from django.utils import timezone
 from common.exceptions import ActionNotPermitted
 from complaints.choices import CaseState, EventKind
 from complaints.models import CaseEvent, Category
-from complaints.services import case_create
-from tests.factories import TeamFactory, case_payload, make_case
+from tests.factories import TeamFactory, case_payload, create_from_payload, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +73,7 @@ def test_create_defaults_severity_to_normal(agent):
     payload = case_payload()
     del payload["severity"]
 
-    case = case_create(actor=agent, data=payload)
+    case = create_from_payload(actor=agent, payload=payload)
 
     assert case.severity == "normal"
 

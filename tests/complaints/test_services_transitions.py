@@ -15,7 +15,7 @@ from complaints import signals
 from complaints.choices import CaseState, EventKind
 from complaints.models import CaseEvent, ResolutionAction
 from complaints.services import case_transition
-from tests.factories import HAPPY_PATH, UserFactory, advance, make_case
+from tests.factories import HAPPY_PATH, UserFactory, advance, fire, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_propose_resolution_records_the_customer_demand(agent):
 def test_resolve_records_each_action(agent):
     case = advance(make_case(actor=agent), actor=agent, steps=3)
 
-    case_transition(case_id=case.pk, name="resolve", actor=agent, payload={
+    fire(case, "resolve", actor=agent, payload={
         "actions": [{"type": "fee_waiver", "amount": "120.00"}, {"type": "apology", "detail": "书面致歉"}],
         "summary": "减免逾期费用并致歉",
     })

@@ -158,7 +158,7 @@ def test_outbound_reached_contact_meets_acknowledge(agent):
     case = make_case(actor=agent)
     services.case_communication_add(
         case_id=case.pk, actor=agent,
-        data={"channel": "phone", "direction": "outbound", "outcome": "reached", "summary": "已告知受理"},
+        **{"channel": "phone", "direction": "outbound", "outcome": "reached", "summary": "已告知受理"},
     )
     assert Deadline.objects.get(case=case, kind=DeadlineKind.ACKNOWLEDGE).state == DeadlineState.MET
 
@@ -167,7 +167,7 @@ def test_unanswered_call_leaves_acknowledge_pending(agent):
     case = make_case(actor=agent)
     services.case_communication_add(
         case_id=case.pk, actor=agent,
-        data={"channel": "phone", "direction": "outbound", "outcome": "no_answer", "summary": "无人接听"},
+        **{"channel": "phone", "direction": "outbound", "outcome": "no_answer", "summary": "无人接听"},
     )
     assert _deadline(case, DeadlineKind.ACKNOWLEDGE).met_at is None
 

@@ -115,7 +115,7 @@ def test_inbound_contact_from_the_complainant_resumes(agent):
     _pause(case, agent)
     services.case_communication_add(
         case_id=case.pk, actor=agent,
-        data={"channel": "phone", "direction": "inbound", "outcome": "reached", "summary": "客户来电补充材料"},
+        **{"channel": "phone", "direction": "inbound", "outcome": "reached", "summary": "客户来电补充材料"},
     )
     assert _final(case).paused_at is None
 

@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team
+from common.api import validated
 from complaints import demo_data, services
+from complaints.api import inputs
 from complaints.choices import Channel, CollectionChannel, RiskFlag, Severity
 from complaints.models import Category, ComplaintCase, SlaPolicy
 
@@ -143,10 +145,10 @@ class Command(BaseCommand):
         for number, plan in enumerate(plans, start=1):
             complainant = self._complainant(rng, complainants)
             creator = rng.choices([users["agent"], users["agent2"], users["callcenter"]], [40, 35, 25])[0]
-            case = services.case_create(actor=creator, data={
+            case = services.case_create(actor=creator, **validated(inputs.CaseCreateSerializer, {
                 **plan["data"], "complainant": complainant,
                 "external_id": f"{demo_data.DEMO_EXTERNAL_ID_PREFIX}{number:04d}",
-            })
+            }))
             self._walk(rng, case, plan, worker=workers.get(case.team.code, users["supervisor"]),
                        supervisor=users["supervisor"])
         return len(plans)
@@ -201,7 +203,8 @@ class Command(BaseCommand):
         steps = {"withdrawn": rng.randint(0, 3), "reopened": 5}.get(target, HAPPY_STEPS.get(target, 0))
 
         def fire(name: str, payload: dict | None = None, actor=worker) -> None:
-            services.case_transition(case_id=case.pk, name=name, actor=actor, payload=payload or {})
+            services.case_transition(case_id=case.pk, name=name, actor=actor,
+                                     payload=validated(inputs.TRANSITION_INPUTS[name], payload or {}))
 
         payloads = [
             ("start_verification", {}),
@@ -219,7 +222,7 @@ class Command(BaseCommand):
                 payload = {"satisfaction": rng.randint(1, 2), "accepted": False, "comment": demo_data.FEEDBACK_COMMENTS[3]}
             fire(name, payload)
             if index == 0:
-                services.case_communication_add(case_id=case.pk, actor=worker, data={
+                services.case_communication_add(case_id=case.pk, actor=worker, **{
                     "channel": Channel.PHONE, "direction": "outbound",
                     "outcome": rng.choice(["reached", "reached", "reached", "no_answer", "left_message"]),
                     "summary": "致电客户确认投诉内容，告知处理流程和时限。",
