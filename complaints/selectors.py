@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from common.exceptions import NotFound
+from complaints.choices import EventKind
 from complaints.models import CaseEvent, Category, ComplaintCase, Deadline
+from complaints.transitions import may_fire
 
 # Other apps (contingency) register functions that give the case ids a user sees through them,
 # so that this app never imports theirs.
@@ -89,14 +91,22 @@ def case_detail_for(*, actor, case_id) -> ComplaintCase:
 
 
 def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
-    """The case's timeline, oldest first."""
+    """The case's timeline, oldest first, without internal notes for API clients."""
     case = case_get_for(actor=actor, case_id=case_id)
-    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    if actor.has_role(Role.API_CLIENT) and not actor.is_superuser:
+        # Internal notes are the institution's own: an integrating system never sees them.
+        events = events.exclude(kind=EventKind.NOTE, data__internal=True)
+    return events
 
 
 def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
     """Names of transitions the user may fire now (state, guards and permission)."""
-    return [t.name for t in case.get_available_user_state_transitions(user)]
+    return [
+        t.name
+        for t in case.get_available_state_transitions()
+        if may_fire(user=user, case=case, name=t.name)
+    ]
 
 
 def category_get_active(*, code: str) -> Category | None:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from common.filters import SafeIsoDateTimeFilter, StorableCharFilter
 from complaints.choices import CaseState, RiskFlag, Severity
 from complaints.models import Category, ComplaintCase
 
@@ -27,9 +28,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     breached = django_filters.BooleanFilter(field_name="is_breached")
     risk_flag = django_filters.ChoiceFilter(choices=RiskFlag.choices, method="filter_risk_flag")
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
-    q = django_filters.CharFilter(
+    received_after = SafeIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = SafeIsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    q = StorableCharFilter(
         method="filter_text", max_length=200, help_text=_("Text in the summary, description or reference.")
     )
 

@@ -26,6 +26,7 @@ from common.serializers import (
     StrictIntegerField,
     TextField,
     reject_unknown_fields,
+    storable_text,
 )
 from complaints import selectors
 from complaints.choices import (
@@ -63,9 +64,10 @@ class CategoryField(serializers.Field):
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> Category:
-        category = selectors.category_get_active(code=data) if isinstance(data, str) else None
+        looks_like_code = isinstance(data, str) and len(data) <= 40 and storable_text(data)
+        category = selectors.category_get_active(code=data) if looks_like_code else None
         if category is None:
-            self.fail("invalid_choice", code=str(data)[:50])
+            self.fail("invalid_choice", code=str(data)[:50].replace("\x00", ""))
         return category
 
     def to_representation(self, value: Category) -> str:

@@ -25,14 +25,6 @@ from complaints.validators import validate_id_number, validate_phone
 RECEIVED_AT_SKEW = timedelta(minutes=5)
 
 
-def _can_work(case, user) -> bool:
-    return user.has_perm("complaints.work_case", case)
-
-
-def _can_withdraw(case, user) -> bool:
-    return user.has_perm("complaints.withdraw_case", case)
-
-
 def _is_assigned(case) -> bool:
     return case.assignee_id is not None
 
@@ -57,7 +49,8 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     """A complaint moving through 接诉 → 核实 → 沟通 → 处理 → 反馈 → 跟踪.
 
     Transitions only set fields on the case; `complaints.services` runs them in a transaction
-    with their timeline entries and side effects. `ConcurrentTransitionMixin` turns a second,
+    with their timeline entries and side effects, and `complaints.transitions` says who may
+    fire each. `ConcurrentTransitionMixin` turns a second,
     concurrent firing from the same source state into `ConcurrentTransition`.
     """
 
@@ -245,7 +238,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
 
     # Transitions: the business verbs of docs/api-guide.md. They set fields on the case only.
 
-    @transition(field=state, source=CaseState.INTAKE, target=CaseState.VERIFY, permission=_can_work)
+    @transition(field=state, source=CaseState.INTAKE, target=CaseState.VERIFY)
     def start_verification(self, *, assignee=None) -> None:
         if assignee is not None:
             self.assignee = assignee
@@ -255,7 +248,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.VERIFY,
         target=CaseState.COMMUNICATE,
         conditions=[_is_assigned],
-        permission=_can_work,
     )
     def complete_verification(self, *, finding: str, notes: str) -> None:
         self.verification_finding = finding
@@ -266,7 +258,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.COMMUNICATE,
         target=CaseState.RESOLVE,
         conditions=[_has_finding],
-        permission=_can_work,
     )
     def propose_resolution(self, *, customer_demand: str, notes: str = "") -> None:
         self.customer_demand = customer_demand
@@ -276,7 +267,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.RESOLVE,
         target=CaseState.FEEDBACK,
         conditions=[_has_customer_demand],
-        permission=_can_work,
     )
     def resolve(self, *, summary: str) -> None:
         self.resolution_summary = summary
@@ -287,7 +277,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.FEEDBACK,
         target=CaseState.FOLLOW_UP,
         conditions=[_has_resolution],
-        permission=_can_work,
     )
     def record_feedback(self, *, satisfaction: int, accepted: bool, comment: str = "") -> None:
         self.satisfaction = satisfaction
@@ -299,7 +288,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.FOLLOW_UP,
         target=CaseState.CLOSED,
         conditions=[_has_feedback],
-        permission=_can_work,
     )
     def close(self, *, notes: str) -> None:
         self.closing_notes = notes
@@ -309,7 +297,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[CaseState.FEEDBACK, CaseState.FOLLOW_UP, CaseState.CLOSED],
         target=CaseState.COMMUNICATE,
-        permission=_can_work,
     )
     def reopen(self, *, reason: str) -> None:
         self.reopen_count += 1
@@ -319,7 +306,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         self.resolution_summary = ""
         self.customer_demand = ""
 
-    @transition(field=state, source=OPEN_STATES, target=CaseState.WITHDRAWN, permission=_can_withdraw)
+    @transition(field=state, source=OPEN_STATES, target=CaseState.WITHDRAWN)
     def withdraw(self, *, reason: str) -> None:
         self.withdrawal_reason = reason
         self.closed_at = timezone.now()

@@ -1,6 +1,9 @@
 """Every write to the complaints domain, one module per aggregate, re-exported here.
 
-- `cases`: create, edit, reassign, transitions, notes, communications, personal-data reveal;
+- `cases`: create, edit, reassign;
+- `transitions`: firing the state machine's transitions;
+- `notes`: notes and communications with the complainant;
+- `pii`: the logged reveal of personal data;
 - `events`: the case timeline (`case_event_record` and its bulk form for the sweep).
 
 Services take typed keyword arguments, own one transaction each, check business rules and
@@ -9,25 +12,29 @@ that name the API field at fault; the API maps them to HTTP (400/403/404/409).
 """
 
 from complaints.services.cases import (
-    TRANSITIONS,
     Complainant,
-    case_communication_add,
+    account_match_key,
     case_create,
-    case_note_add,
-    case_pii_reveal,
     case_reassign,
     case_require,
+    case_update,
+    phone_match_key,
+)
+from complaints.services.events import EventRow, case_event_record, case_events_record_bulk
+from complaints.services.notes import case_communication_add, case_note_add
+from complaints.services.pii import case_pii_reveal
+from complaints.services.transitions import (
     case_transition,
     case_transition_refusal,
     case_transition_spec,
-    case_update,
     register_transition_check,
 )
-from complaints.services.events import EventRow, case_event_record, case_events_record_bulk
+from complaints.transitions import TRANSITIONS
 
 __all__ = [
     "TRANSITIONS",
     "Complainant",
+    "account_match_key",
     "EventRow",
     "case_communication_add",
     "case_create",
@@ -41,5 +48,6 @@ __all__ = [
     "case_transition_refusal",
     "case_transition_spec",
     "case_update",
+    "phone_match_key",
     "register_transition_check",
 ]

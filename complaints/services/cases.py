@@ -1,4 +1,5 @@
-"""Writes to a case: create, edit, reassign, transitions, notes, communications, personal data.
+"""Writes to a case itself: create, edit, reassign (transitions, notes and personal data have
+modules of their own beside this one).
 
 Arguments arrive validated by the API's input serializers (`complaints.api.inputs`) or the page
 forms built on them; these functions check business rules and permissions only, run in one
@@ -9,7 +10,7 @@ here: only case ids and references.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,27 +22,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import Team
 from accounts.roles import Role
 from common.exceptions import (
     ActionNotPermitted,
     ConflictError,
-    NotFound,
     TransitionNotAllowed,
     ValidationFailed,
 )
 from common.pii import blind_index, reveal
 from complaints import deadlines, signals
-from complaints.choices import CaseState, EventKind, Severity
+from complaints.choices import EventKind, Severity
 from complaints.models import (
     Category,
-    Communication,
     ComplaintCase,
-    Note,
-    PiiAccessLog,
-    ResolutionAction,
 )
 from complaints.selectors import case_get_for
 from complaints.services.events import case_event_record
@@ -129,7 +124,8 @@ def _index_personal_data(case: ComplaintCase) -> None:
     case.account_index = account_match_key(case.account_reference)
 
 
-def _bump_version(case: ComplaintCase) -> None:
+def bump_version(case: ComplaintCase) -> None:
+    """Mark the case as changed: every write that a stale form must not undo moves the version."""
     case.version += 1
     case.updated_at = timezone.now()
 
@@ -262,7 +258,7 @@ def case_update(
         if complainant or "account_reference" in changes:
             _require_complainant_contact(case)
             _index_personal_data(case)
-        _bump_version(case)
+        bump_version(case)
         try:
             with transaction.atomic():
                 case.save()
@@ -294,9 +290,9 @@ def case_reassign(*, case_id: int, actor: Any, assignee_id: int | None) -> Compl
     with transaction.atomic():
         case = case_get_for(actor=actor, case_id=case_id, for_update=True)
         case_require(actor=actor, permission="complaints.reassign_case", case=case)
-        assignee = _assignee_in_team(case, assignee_id) if assignee_id is not None else None
+        assignee = assignee_in_team(case, assignee_id) if assignee_id is not None else None
         case.assignee = assignee
-        _bump_version(case)
+        bump_version(case)
         case.save(update_fields=["assignee", "version", "updated_at"])
         case_event_record(
             case=case,
@@ -308,7 +304,7 @@ def case_reassign(*, case_id: int, actor: Any, assignee_id: int | None) -> Compl
     return case
 
 
-def _assignee_in_team(case: ComplaintCase, assignee_id: int) -> Any:
+def assignee_in_team(case: ComplaintCase, assignee_id: int) -> Any:
     assignee = (
         User.objects.filter(pk=assignee_id, is_active=True, teams=case.team_id)
         .filter(groups__name__in=[Role.AGENT, Role.SUPERVISOR])
@@ -321,254 +317,3 @@ def _assignee_in_team(case: ComplaintCase, assignee_id: int) -> Any:
     return assignee
 
 
-# -- transitions ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TransitionSpec:
-    """Who may fire a transition (the one place its permission is defined) and its timeline text."""
-
-    name: str
-    permission: str
-    summary: Callable[[], str]
-
-
-TRANSITIONS: dict[str, TransitionSpec] = {
-    spec.name: spec
-    for spec in (
-        TransitionSpec("start_verification", "complaints.work_case", lambda: _("Verification started")),
-        TransitionSpec("complete_verification", "complaints.work_case", lambda: _("Verification completed")),
-        TransitionSpec("propose_resolution", "complaints.work_case", lambda: _("Resolution proposed")),
-        TransitionSpec("resolve", "complaints.work_case", lambda: _("Resolved")),
-        TransitionSpec("record_feedback", "complaints.work_case", lambda: _("Customer feedback recorded")),
-        TransitionSpec("close", "complaints.work_case", lambda: _("Case closed")),
-        TransitionSpec("reopen", "complaints.work_case", lambda: _("Case reopened")),
-        TransitionSpec("withdraw", "complaints.withdraw_case", lambda: _("Complaint withdrawn")),
-    )
-}
-
-TransitionCheck = Callable[[ComplaintCase, Mapping[str, Any], Any], "dict[str, Any] | None"]
-_transition_checks: dict[str, list[TransitionCheck]] = {}
-
-
-def register_transition_check(name: str, check: TransitionCheck) -> None:
-    """Let another app refuse or annotate transition `name` (the conduct app's verification rule).
-
-    `check(case, payload, actor)` runs inside the transition's transaction before it fires; it
-    may raise ValidationFailed, and may return a dict that is added to the transition's
-    timeline payload (e.g. an override reason).
-    """
-    checks = _transition_checks.setdefault(name, [])
-    if check not in checks:
-        checks.append(check)
-
-
-def case_transition_spec(name: str) -> TransitionSpec:
-    """The transition called `name`, or NotFound."""
-    spec = TRANSITIONS.get(name)
-    if spec is None:
-        raise NotFound(_("Unknown transition “%(name)s”.") % {"name": name})
-    return spec
-
-
-def case_transition_refusal(*, case: ComplaintCase, name: str, actor: Any) -> None:
-    """Raise why `actor` may not fire `name` on `case` now, checked before its payload.
-
-    ActionNotPermitted when the actor's role may not; TransitionNotAllowed when the case's
-    state does not allow it. Views call this before validating the payload, and
-    `case_transition` again under the row lock.
-    """
-    spec = case_transition_spec(name)
-    if not actor.has_perm(spec.permission, case):
-        raise ActionNotPermitted(_("You may not do this on this case."))
-    if not can_proceed(getattr(case, name), check_conditions=False):
-        raise TransitionNotAllowed(
-            _("“%(name)s” is not possible from state “%(state)s”.")
-            % {"name": name, "state": case.get_state_display()}
-        )
-
-
-def case_transition(
-    *,
-    case_id: int,
-    name: str,
-    actor: Any,
-    payload: Mapping[str, Any] | None = None,
-    version: int | None = None,
-) -> ComplaintCase:
-    """Fire transition `name` with its validated payload, in one transaction with its timeline entry.
-
-    `payload` is the transition's input as validated by `complaints.api.inputs.TRANSITION_INPUTS`.
-    Order of refusal: unknown name → NotFound; case not visible → NotFound; actor may not →
-    ActionNotPermitted; not possible from the current state → TransitionNotAllowed; stale
-    `version` → ConflictError; a business rule (assignee outside the team, another app's check)
-    → ValidationFailed; a guard failing (an earlier step missing) → TransitionNotAllowed;
-    someone else moved the case first → ConflictError. Sends `case_transitioned` after commit.
-    """
-    spec = case_transition_spec(name)
-    values = dict(payload or {})
-    try:
-        with transaction.atomic():
-            # Read without a lock: refusals need none; the row is locked just before the write.
-            case = case_get_for(actor=actor, case_id=case_id)
-            case_transition_refusal(case=case, name=name, actor=actor)
-            if version is not None and version != case.version:
-                raise ConflictError(STALE)
-            kwargs = _transition_arguments(case, name, values, actor)
-            extra_log: dict[str, Any] = {}
-            for check in _transition_checks.get(name, ()):
-                extra_log.update(check(case, values, actor) or {})
-            method = getattr(case, name)
-            if not can_proceed(method):
-                raise TransitionNotAllowed(
-                    _("“%(name)s” is not possible yet: an earlier step is missing.") % {"name": name}
-                )
-            from_state = case.state
-            actions = kwargs.pop("actions", None)
-            # Lock the row now and refuse if anyone wrote the case since it was read (an edit, an
-            # extension, the same transition): the save below must not undo their change.
-            locked_version = (
-                ComplaintCase.objects.select_for_update().filter(pk=case.pk).values_list("version", flat=True).first()
-            )
-            if locked_version != case.version:
-                raise ConflictError(RACED)
-            before = {f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields}
-            method(**kwargs)
-            _bump_version(case)
-            # Only the columns the transition changed: the escalation sweep raises escalation_level
-            # and is_breached without a version bump, and those must survive.
-            case.save(update_fields=[field for field, value in before.items() if getattr(case, field) != value])
-            if actions:
-                ResolutionAction.objects.bulk_create(ResolutionAction(case=case, **a) for a in actions)
-            case_event_record(
-                case=case,
-                kind=EventKind.TRANSITION,
-                actor=actor,
-                summary=spec.summary(),
-                transition=name,
-                from_state=from_state,
-                to_state=case.state,
-                data={**_payload_for_log(kwargs, actions), **extra_log},
-            )
-            deadlines.on_transition(case=case, name=name, from_state=from_state, to_state=case.state)
-            signals.send_after_commit(
-                signals.case_transitioned,
-                case_id=case.pk,
-                actor_id=actor.pk,
-                transition=name,
-                from_state=from_state,
-                to_state=case.state,
-            )
-    except ConcurrentTransition as exc:
-        raise ConflictError(RACED) from exc
-    logger.info("case transitioned", extra={"case_id": case.pk, "transition": name, "to_state": case.state})
-    return case
-
-
-def _transition_arguments(case: ComplaintCase, name: str, payload: dict[str, Any], actor: Any) -> dict[str, Any]:
-    """The model method's keyword arguments from the validated payload, plus business rules."""
-    if name == "start_verification":
-        assignee_id = payload.get("assignee")
-        if assignee_id is None:
-            in_team = case.team_id in actor.team_ids or actor.is_superuser
-            return {"assignee": case.assignee or (actor if in_team else None)}
-        return {"assignee": _assignee_in_team(case, assignee_id)}
-    if name == "complete_verification":
-        return {"finding": payload["finding"], "notes": payload["notes"]}
-    if name == "propose_resolution":
-        return {"customer_demand": payload["customer_demand"], "notes": payload.get("notes", "")}
-    if name == "resolve":
-        return {"summary": payload["summary"], "actions": list(payload["actions"])}
-    if name == "record_feedback":
-        return {
-            "satisfaction": payload["satisfaction"],
-            "accepted": payload["accepted"],
-            "comment": payload.get("comment", ""),
-        }
-    if name == "close":
-        return {"notes": payload["notes"]}
-    return {"reason": payload["reason"]}
-
-
-def _payload_for_log(kwargs: dict[str, Any], actions: list[dict[str, Any]] | None) -> dict[str, Any]:
-    logged = {k: (v.pk if hasattr(v, "pk") else v) for k, v in kwargs.items()}
-    if actions:
-        logged["actions"] = [{**a, "amount": str(a["amount"]) if a["amount"] is not None else None} for a in actions]
-    return logged
-
-
-# -- notes, communications, personal data -------------------------------------------------
-
-
-def case_note_add(*, case_id: int, actor: Any, body: str, internal: bool = True) -> Note:
-    """Add a note to the case and its timeline."""
-    with transaction.atomic():
-        case = case_get_for(actor=actor, case_id=case_id)
-        case_require(actor=actor, permission="complaints.add_note", case=case)
-        note = Note.objects.create(case=case, author=actor, body=body, internal=internal)
-        case_event_record(
-            case=case, kind=EventKind.NOTE, actor=actor, summary=body[:200], data={"note_id": note.pk, "internal": internal}
-        )
-    return note
-
-
-def case_communication_add(
-    *, case_id: int, actor: Any, channel: str, direction: str, outcome: str, summary: str
-) -> Communication:
-    """Record a contact with the complainant on the case and its timeline."""
-    with transaction.atomic():
-        case = case_get_for(actor=actor, case_id=case_id)
-        case_require(actor=actor, permission="complaints.add_communication", case=case)
-        comm = Communication.objects.create(
-            case=case, actor=actor, channel=channel, direction=direction, outcome=outcome, summary=summary
-        )
-        case_event_record(
-            case=case,
-            kind=EventKind.COMMUNICATION,
-            actor=actor,
-            summary=summary[:200],
-            data={"communication_id": comm.pk, "channel": channel, "direction": direction, "outcome": outcome},
-        )
-        deadlines.on_communication(case=case, communication=comm)
-    return comm
-
-
-PII_FIELDS = {
-    "name": "complainant_name",
-    "phone": "complainant_phone",
-    "id_number": "complainant_id_number",
-    "email": "complainant_email",
-    "account_reference": "account_reference",
-}
-
-
-def case_pii_reveal(*, case_id: int, actor: Any, reason: str) -> dict[str, str]:
-    """The one way to read a case's personal data unmasked: checks the role, logs the access.
-
-    Raises NotFound if the case is not visible, ActionNotPermitted for roles that may not see
-    personal data.
-    """
-    case = case_get_for(actor=actor, case_id=case_id)
-    case_require(actor=actor, permission="complaints.view_pii", case=case)
-    PiiAccessLog.objects.create(case=case, user=actor, reason=reason, fields=sorted(PII_FIELDS))
-    logger.info("pii revealed", extra={"case_id": case.pk, "user_id": actor.pk})
-    return {key: reveal(getattr(case, field)) for key, field in PII_FIELDS.items()}
-
-
-__all__ = [
-    "TRANSITIONS",
-    "CaseState",
-    "Complainant",
-    "account_match_key",
-    "case_communication_add",
-    "case_create",
-    "case_note_add",
-    "case_pii_reveal",
-    "case_reassign",
-    "case_require",
-    "case_transition",
-    "case_transition_refusal",
-    "case_update",
-    "phone_match_key",
-    "register_transition_check",
-]

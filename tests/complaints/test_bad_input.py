@@ -228,7 +228,7 @@ def test_failure_after_save_rolls_back_the_whole_transition(agent, row_counts, m
     def fail(**kwargs):
         raise RuntimeError("side effect failed")
 
-    monkeypatch.setattr("complaints.services.cases.deadlines.on_transition", fail)
+    monkeypatch.setattr("complaints.services.transitions.deadlines.on_transition", fail)
     with pytest.raises(RuntimeError):
         fire(case, "resolve", actor=agent, payload=HAPPY_PATH[3][1])
 
@@ -301,3 +301,11 @@ def test_database_refuses_a_fee_waiver_without_amount(agent):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ResolutionAction.objects.create(case=case, type="fee_waiver")
+
+
+def test_a_nul_character_in_the_category_code_is_refused_not_a_database_error(agent):
+    assert _create_errors(agent, category="collection\x00conduct")["category"][0][0] == "invalid_choice"
+
+
+def test_a_lone_surrogate_in_the_summary_names_the_field(agent):
+    assert _create_errors(agent, summary="催收\ud800")["summary"][0][0] == "invalid"

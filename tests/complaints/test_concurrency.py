@@ -9,7 +9,7 @@ from common.exceptions import ConflictError
 from complaints import services
 from complaints.choices import EventKind
 from complaints.models import CaseEvent, ComplaintCase
-from complaints.services import cases as case_services
+from complaints.services import transitions as case_services
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
