@@ -123,6 +123,7 @@ def test_filters_use_the_api_names(client, supervisor, known):
         {"q": "a\x00b"},
         {"assignee": "NaN"},
         {"ordering": "\x00"},
+        {"received_after": "2026-01-01T00:00:00+16:00"},
     ],
 )
 def test_bad_filter_values_are_a_400_page_naming_the_filter(client, supervisor, url, params):
