@@ -33,14 +33,10 @@ from complaints.api.inputs import TRANSITION_INPUTS
 from complaints.choices import CaseState, Finding
 from complaints.models import (
     Attachment,
-    CalendarDay,
-    CalendarYear,
     CaseEvent,
     Category,
     Communication,
     ComplaintCase,
-    Deadline,
-    EscalationStep,
     FinalAnswerDaily,
     Note,
     PiiAccessLog,
@@ -50,6 +46,7 @@ from complaints.models import (
 )
 from complaints.selectors import case_visible_q
 from complaints.services.cases import DESCRIPTIVE_FIELDS
+from timers.models import CalendarDay, CalendarYear, Deadline, EscalationStep
 
 VIEW_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.AUDITOR)
 
@@ -462,11 +459,15 @@ class AttachmentAdmin(ReadOnlyCaseRowAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyCaseRowAdmin):
-    list_display = ("case", "kind", "state", "due_at", "warn_at", "breached", "escalation_level")
-    list_filter = ("kind", "state", "breached")
-    list_select_related = ("case",)
+    """Every timer (a superuser's view); others see those of the cases they may see."""
+
+    list_display = ("subject", "kind", "state", "due_at", "warn_at", "breached", "escalation_level")
+    list_filter = ("kind", "state", "breached", "content_type")
     search_fields = ("=case__reference",)
     date_hierarchy = "due_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("subject")
 
 
 @admin.register(EscalationStep)
@@ -474,7 +475,7 @@ class EscalationStepAdmin(ReadOnlyCaseRowAdmin):
     case_path = "deadline__case"
     list_display = ("fired_at", "deadline", "level")
     list_filter = ("level",)
-    list_select_related = ("deadline", "deadline__case")
+    list_select_related = ("deadline",)
     search_fields = ("=deadline__case__reference",)
 
 

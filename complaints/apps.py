@@ -7,6 +7,8 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        # Calendar cache busting on admin edits, and the SLA and report Celery tasks for the worker.
-        from complaints import business_calendar, sla_tasks  # noqa: F401
+        # The case deadlines' ladder for the timers sweep, and the Celery tasks for the worker.
+        from complaints import escalation, tasks  # noqa: F401
         from complaints.reporting import tasks as reporting_tasks  # noqa: F401
+
+        escalation.register()

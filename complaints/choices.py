@@ -4,6 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The deadline states and calendar modes are the timers app's; re-exported for the complaints code.
+from timers.choices import CalendarMode, DeadlineState  # noqa: F401
+
 
 class CaseState(models.TextChoices):
     INTAKE = "intake", _("Intake")
@@ -122,13 +125,9 @@ class DeadlineKind(models.TextChoices):
     FOLLOW_UP = "follow_up", pgettext_lazy("deadline kind", "Follow-up")
 
 
-class DeadlineState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    MET = "met", _("Met")
-    BREACHED = "breached", _("Breached")
-    CANCELLED = "cancelled", _("Cancelled")
+class EscalationLevel(models.IntegerChoices):
+    """The rungs of a case deadline's ladder (`timers.EscalationStep.level`)."""
 
-
-class CalendarMode(models.TextChoices):
-    CALENDAR = "calendar", _("Calendar days")
-    WORKING_DAYS = "working_days", _("Working days")
+    WARN = 1, _("Warning")
+    SUPERVISOR = 2, _("Supervisor")
+    EMERGENCY = 3, _("Emergency group")

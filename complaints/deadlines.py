@@ -14,19 +14,25 @@
 - `reopen` (back to communicate) cancels an open follow-up and opens a new `final_answer` from
   now with the case's final-answer term: the customer is owed a new decision.
 
-Met and cancelled deadlines get `next_check_at = NULL`, so the sweep no longer sees them.
+Met and cancelled deadlines get `next_check_at = NULL`, so the sweep no longer sees them. The rows
+are `timers.Deadline` rows on the case (`case.deadlines`).
 
-Waiting for the customer (`complaints.sla.case_pause`): the verify and final-answer clocks that
+Waiting for the customer (`complaints.services.pauses.case_pause`): the verify and final-answer clocks that
 are not yet due stop (`paused_at`, `next_check_at = NULL`); the paused time does not count —
 on resuming, `due_at` and `warn_at` move later by it. Any transition, an inbound contact from
 the complainant, an extension or `case_resume` restarts them, so a forgotten pause cannot hold
 a deadline forever past the case's next step.
+
+A severity change (`on_severity_changed`) recomputes when the sweep next looks at the open
+deadlines: a case raised to critical after its breach reaches the emergency group at once.
 """
 
 from __future__ import annotations
 
 from complaints import sla
 from complaints.choices import CaseState, DeadlineKind, Direction, Outcome
+from complaints.services.pauses import case_deadlines_resume
+from timers import services as timers
 
 # Contacts that count as acknowledging the complaint to the complainant.
 ACKNOWLEDGING_OUTCOMES = {Outcome.REACHED, Outcome.LEFT_MESSAGE}
@@ -44,31 +50,36 @@ def on_case_created(*, case) -> None:
 
 def on_transition(*, case, name: str, from_state: str, to_state: str) -> None:
     """Meet the deadlines of the stage left and open those of the stage entered."""
-    sla.deadlines_resume_recorded(case=case)
+    case_deadlines_resume(case=case)
     if to_state == CaseState.WITHDRAWN:
-        sla.deadline_cancel(case=case)
+        timers.deadlines_cancel(subject=case)
         return
     if to_state == CaseState.CLOSED:
-        sla.deadline_meet(case=case)
+        timers.deadlines_meet(subject=case)
         return
     if from_state == CaseState.INTAKE:
-        sla.deadline_meet(case=case, kinds=[DeadlineKind.ACKNOWLEDGE])
+        timers.deadlines_meet(subject=case, kinds=[DeadlineKind.ACKNOWLEDGE])
     if from_state == CaseState.VERIFY:
-        sla.deadline_meet(case=case, kinds=[DeadlineKind.VERIFY])
+        timers.deadlines_meet(subject=case, kinds=[DeadlineKind.VERIFY])
     if name == "resolve":
-        sla.deadline_meet(case=case, kinds=[DeadlineKind.FINAL_ANSWER])
+        timers.deadlines_meet(subject=case, kinds=[DeadlineKind.FINAL_ANSWER])
     if name == "reopen":
-        sla.deadline_cancel(case=case, kinds=[DeadlineKind.FOLLOW_UP])
-        sla.deadline_open(case=case, kind=DeadlineKind.FINAL_ANSWER)
+        timers.deadlines_cancel(subject=case, kinds=[DeadlineKind.FOLLOW_UP])
+        sla.case_deadline_open(case=case, kind=DeadlineKind.FINAL_ANSWER)
     if to_state == CaseState.VERIFY:
-        sla.deadline_open(case=case, kind=DeadlineKind.VERIFY)
+        sla.case_deadline_open(case=case, kind=DeadlineKind.VERIFY)
     if to_state == CaseState.FEEDBACK:
-        sla.deadline_open(case=case, kind=DeadlineKind.FOLLOW_UP)
+        sla.case_deadline_open(case=case, kind=DeadlineKind.FOLLOW_UP)
 
 
 def on_communication(*, case, communication) -> None:
     """A contact with the complainant was recorded (may meet an acknowledge deadline)."""
     if communication.direction == Direction.INBOUND:
-        sla.deadlines_resume_recorded(case=case, actor=communication.actor)
+        case_deadlines_resume(case=case, actor=communication.actor)
     if communication.direction == Direction.OUTBOUND and communication.outcome in ACKNOWLEDGING_OUTCOMES:
-        sla.deadline_meet(case=case, kinds=[DeadlineKind.ACKNOWLEDGE])
+        timers.deadlines_meet(subject=case, kinds=[DeadlineKind.ACKNOWLEDGE])
+
+
+def on_severity_changed(*, case) -> None:
+    """The case's severity changed (saved): the ladder of its open deadlines moves with it."""
+    timers.deadlines_recheck(subject=case)

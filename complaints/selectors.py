@@ -1,17 +1,21 @@
-"""Every read of cases, scoped to the actor. Query shape (joins, prefetches) is decided here."""
+"""Every read of cases and SLA policies, scoped to the actor. Query shape (joins, prefetches) is decided here."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from common.exceptions import NotFound
-from complaints.choices import EventKind
-from complaints.models import CaseEvent, Category, ComplaintCase, Deadline
+from common.exceptions import ActionNotPermitted, NotFound
+from complaints.choices import EventKind, Severity
+from complaints.models import CaseEvent, Category, ComplaintCase, SlaPolicy
 from complaints.transitions import may_fire
+from timers.models import Deadline
+
+logger = logging.getLogger(__name__)
 
 # Other apps (contingency) register functions that give the case ids a user sees through them,
 # so that this app never imports theirs.
@@ -119,5 +123,42 @@ def category_list_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
-# Until the SLA services move to complaints/services/ (issue 7, in progress): the old name.
-case_get_visible = case_get_for
+# -- SLA policies --------------------------------------------------------------------------
+
+
+def sla_policy_for(*, category: Category | int | None, severity: str) -> SlaPolicy:
+    """The policy for (category, severity), else the category's normal one, else a 15-day default.
+
+    The default is an unsaved `SlaPolicy` with the model's defaults (final answer in 15 days).
+    """
+    from complaints.sla import DEFAULT_FINAL_ANSWER
+
+    category_id = category.pk if isinstance(category, Category) else category
+    if category_id is not None:
+        policies = {
+            p.severity: p
+            for p in SlaPolicy.objects.filter(category_id=category_id, severity__in=[severity, Severity.NORMAL])
+        }
+        policy = policies.get(severity) or policies.get(Severity.NORMAL)
+        if policy is not None:
+            return policy
+    logger.warning(
+        "no SLA policy for category and severity; using the default",
+        extra={"category_id": category_id, "severity": severity},
+    )
+    return SlaPolicy(final_answer_within=DEFAULT_FINAL_ANSWER)
+
+
+def sla_policy_list_for(*, actor) -> QuerySet[SlaPolicy]:
+    """Every policy, for roles that may read them (ActionNotPermitted otherwise)."""
+    if not actor.has_perm("complaints.view_sla_policy"):
+        raise ActionNotPermitted(_("Your role may not read SLA policies."))
+    return SlaPolicy.objects.select_related("category").order_by("category__sort_order", "category__code", "id")
+
+
+def sla_policy_get(*, actor, policy_id: int) -> SlaPolicy:
+    """One policy by id (NotFound when there is none; ActionNotPermitted as the list)."""
+    policy = sla_policy_list_for(actor=actor).filter(pk=policy_id).first()
+    if policy is None:
+        raise NotFound(_("No such SLA policy."))
+    return policy

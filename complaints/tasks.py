@@ -1,21 +1,23 @@
-"""Celery entry points of the complaints app; the rules live in the services they call."""
+"""Celery entry points of the complaints app; the rules live in the services they call.
+
+The deadline sweep is the timers app's task (`timers.sweep`).
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
-from common.queue import enqueue_on_commit
-from complaints import escalation
-
-
-@shared_task(name="complaints.sweep_deadlines", ignore_result=True)
-def sweep_deadlines() -> int:
-    """Escalate the deadlines that are due (beat runs this every ESCALATION_SWEEP_INTERVAL
-    seconds). Idempotent and safe in parallel; returns the number of steps fired. Facing a
-    backlog, it starts one more sweep so that another worker process shares the work."""
-    return escalation.deadlines_sweep(on_backlog=_call_for_help).fired
+from complaints.services.extensions import extension_notice_record
 
 
-def _call_for_help() -> None:
-    # Outside any transaction this publishes at once; a broker error is logged, never raised.
-    enqueue_on_commit(sweep_deadlines)
+@shared_task(
+    name="complaints.send_extension_notice",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+)
+def send_extension_notice(case_id: int, extension: int, actor_id: int) -> None:
+    """Tell the complainant that the final answer was extended (idempotent per extension)."""
+    extension_notice_record(case_id=case_id, extension=extension, actor_id=actor_id)

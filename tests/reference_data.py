@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython
 
-PROJECT_APPS = ("accounts", "common", "complaints", "contingency", "notifications", "webhooks")
+PROJECT_APPS = ("accounts", "common", "complaints", "contingency", "notifications", "timers", "webhooks")
 
 
 def restore_migration_data() -> bool:

@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.contrib import admin
 
-PROJECT_APPS = ("accounts", "common", "complaints", "contingency", "notifications", "webhooks")
+PROJECT_APPS = ("accounts", "common", "complaints", "contingency", "notifications", "timers", "webhooks")
 
 
 def _reachable_models() -> set:

@@ -15,3 +15,9 @@ def test_idempotency_records_are_pruned_by_beat():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert "common.prune_idempotency_records" in tasks
+
+
+def test_deadline_sweep_runs_on_beat_as_the_timers_task():
+    entry = settings.CELERY_BEAT_SCHEDULE["timers-sweep"]
+
+    assert (entry["task"], entry["schedule"].total_seconds() >= 1) == ("timers.sweep", True)

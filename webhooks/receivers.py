@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints.models import ComplaintCase, Deadline
+from complaints.models import ComplaintCase
+from timers.models import Deadline
 from webhooks.models import EventType
 from webhooks.services import event_publish
 

@@ -1,4 +1,4 @@
-"""SLA policy endpoints and the final-answer extension: permission, one service, serialize."""
+"""SLA policy endpoints, the final-answer extension and the pause: validate, one service, serialize."""
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import error_responses, json_object
-from complaints import sla
+from complaints import selectors, services
 from complaints.api.serializers import CaseSerializer
 from complaints.api.sla_serializers import (
     ExtensionInputSerializer,
@@ -32,6 +32,11 @@ class SlaPolicyPagination(PageNumberPagination):
 SLA_CONFLICT = "No open final answer to extend, already extended twice, or nothing to pause or resume."
 
 
+def _valid(serializer) -> dict:
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class SlaPolicyListView(GenericAPIView):
     queryset = SlaPolicy.objects.none()  # for the schema; rows come from the service
     serializer_class = SlaPolicySerializer
@@ -46,7 +51,7 @@ class SlaPolicyListView(GenericAPIView):
         responses={200: SlaPolicySerializer(many=True), **error_responses(401, 403, 429)},
     )
     def get(self, request):
-        policies = sla.sla_policy_list_for(actor=request.user)
+        policies = selectors.sla_policy_list_for(actor=request.user)
         category = request.query_params.get("category")
         if category:
             policies = policies.filter(category__code=category)
@@ -71,7 +76,8 @@ class SlaPolicyListView(GenericAPIView):
         ],
     )
     def post(self, request):
-        policy = sla.sla_policy_create(actor=request.user, data=json_object(request.data))
+        data = _valid(SlaPolicyInputSerializer(data=json_object(request.data)))
+        policy = services.sla_policy_create(actor=request.user, **data)
         return Response(SlaPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
@@ -80,7 +86,7 @@ class SlaPolicyDetailView(APIView):
         operation_id="sla_policies_retrieve", responses={200: SlaPolicySerializer, **error_responses(401, 403, 404, 429)}
     )
     def get(self, request, pk):
-        return Response(SlaPolicySerializer(sla.sla_policy_get(actor=request.user, policy_id=pk)).data)
+        return Response(SlaPolicySerializer(selectors.sla_policy_get(actor=request.user, policy_id=pk)).data)
 
     @extend_schema(
         operation_id="sla_policies_partial_update",
@@ -88,7 +94,8 @@ class SlaPolicyDetailView(APIView):
         responses={200: SlaPolicySerializer, **error_responses(400, 401, 403, 404, 429)},
     )
     def patch(self, request, pk):
-        policy = sla.sla_policy_update(actor=request.user, policy_id=pk, data=json_object(request.data))
+        data = _valid(SlaPolicyPatchSerializer(data=json_object(request.data), partial=True))
+        policy = services.sla_policy_update(actor=request.user, policy_id=pk, **data)
         return Response(SlaPolicySerializer(policy).data)
 
 
@@ -104,7 +111,8 @@ class CaseExtensionView(APIView):
         ),
     )
     def post(self, request, pk):
-        case = sla.case_extend(case_id=pk, actor=request.user, reason=json_object(request.data).get("reason"))
+        data = _valid(ExtensionInputSerializer(data=json_object(request.data)))
+        case = services.case_extend(case_id=pk, actor=request.user, reason=data["reason"])
         return case_response(request, case.pk)
 
 
@@ -121,7 +129,8 @@ class CasePauseView(APIView):
         examples=[OpenApiExample("等待补充材料", request_only=True, value={"reason": "等待客户提供还款凭证"})],
     )
     def post(self, request, pk):
-        case = sla.case_pause(case_id=pk, actor=request.user, reason=json_object(request.data).get("reason"))
+        data = _valid(PauseInputSerializer(data=json_object(request.data)))
+        case = services.case_pause(case_id=pk, actor=request.user, reason=data["reason"])
         return case_response(request, case.pk)
 
 
@@ -133,5 +142,5 @@ class CaseResumeView(APIView):
         description="Restart the clocks stopped by pause; 409 when none is paused.",
     )
     def post(self, request, pk):
-        case = sla.case_resume(case_id=pk, actor=request.user)
+        case = services.case_resume(case_id=pk, actor=request.user)
         return case_response(request, case.pk)

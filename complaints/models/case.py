@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -126,6 +127,8 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     # The SLA policy's terms when the case was created: a policy applies to cases created after
     # it is saved, so later stage deadlines use this copy (complaints.sla.case_sla_terms).
     sla_terms = models.JSONField(_("SLA terms"), default=dict, blank=True, editable=False)
+    # The case's timers (`timers.Deadline` rows on it); `Deadline.objects.filter(case=...)` works too.
+    deadlines = GenericRelation("timers.Deadline", related_query_name="case")
     version = models.PositiveIntegerField(_("version"), default=1)
 
     verification_finding = models.CharField(

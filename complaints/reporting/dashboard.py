@@ -19,9 +19,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.roles import Role
-from complaints.choices import OPEN_STATES, Severity
+from complaints.choices import OPEN_STATES, DeadlineKind, Severity
 from complaints.models import Category, FinalAnswerDaily, StageTimeDaily
 from complaints.reporting.sources import (
+    cases_by_id,
     day_bounds,
     deadlines_at_risk,
     scoped_to_teams,
@@ -74,11 +75,16 @@ def at_risk(*, actor, now: datetime | None = None, limit: int = LIST_LIMIT) -> d
     """Running deadlines past their warning time, not yet due: the count and the soonest due."""
     now = now or timezone.now()
     deadlines = deadlines_at_risk(actor, now=now)
-    rows = list(
-        deadlines.select_related("case", "case__assignee", "case__team").order_by("due_at", "id")[:limit]
-    )
-    count = deadlines.count()
-    return {"count": count, "rows": rows}
+    rows = list(deadlines.order_by("due_at", "id")[:limit])
+    # Deadlines reach their case through a generic relation: one query for the rows' cases.
+    cases = cases_by_id({row.object_id for row in rows})
+    kinds = dict(DeadlineKind.choices)
+    shown = [
+        {"deadline": row, "case": cases[row.object_id], "kind": kinds.get(row.kind, row.kind)}
+        for row in rows
+        if row.object_id in cases
+    ]
+    return {"count": deadlines.count(), "rows": shown}
 
 
 def breached(*, actor, limit: int = LIST_LIMIT) -> dict:

@@ -1,19 +1,23 @@
 """Where the reports read cases and deadlines, scoped to the actor.
 
-Deadlines are read only here, so that moving their models to another app changes one import.
+Deadlines live in the timers app on any subject; the reports read a case's through the case's
+generic relation (`case__…` lookups), and only here.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role
-from complaints.choices import OPEN_STATES, DeadlineKind, DeadlineState
-from complaints.models import ComplaintCase, Deadline
+from complaints.choices import OPEN_STATES, DeadlineKind
+from complaints.models import ComplaintCase
 from complaints.selectors import case_visible_q
+from timers.choices import DeadlineState
+from timers.models import Deadline
 
 
 def visible_cases(actor) -> QuerySet[ComplaintCase]:
@@ -54,7 +58,7 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 def deadlines_at_risk(actor, *, now: datetime) -> QuerySet[Deadline]:
     """Running deadlines past their warning time but not yet due, of open cases the actor sees."""
-    return Deadline.objects.filter(
+    return case_deadlines().filter(
         prefixed(case_visible_q(actor), "case__"),
         state=DeadlineState.PENDING,
         paused_at__isnull=True,
@@ -64,8 +68,18 @@ def deadlines_at_risk(actor, *, now: datetime) -> QuerySet[Deadline]:
     )
 
 
+def case_deadlines() -> QuerySet[Deadline]:
+    """Deadlines whose subject is a case (the timers app also runs other subjects' clocks)."""
+    return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(ComplaintCase))
+
+
 def final_answers_met(start: datetime, end: datetime) -> QuerySet[Deadline]:
     """Final-answer deadlines met in [start, end), every team (for the summary rebuild)."""
-    return Deadline.objects.filter(
+    return case_deadlines().filter(
         kind=DeadlineKind.FINAL_ANSWER, state=DeadlineState.MET, met_at__gte=start, met_at__lt=end
     )
+
+
+def cases_by_id(ids) -> dict[int, ComplaintCase]:
+    """The cases of `ids` with what a dashboard row shows, in one query."""
+    return ComplaintCase.objects.select_related("assignee", "team", "category").in_bulk(list(ids))

@@ -4,7 +4,9 @@
 - `transitions`: firing the state machine's transitions;
 - `notes`: notes and communications with the complainant;
 - `pii`: the logged reveal of personal data;
-- `events`: the case timeline (`case_event_record` and its bulk form for the sweep).
+- `events`: the case timeline (`case_event_record` and its bulk form for the sweep);
+- `extensions`, `pauses`: the final answer's extensions and the clocks paused for the customer;
+- `policies`: SLA policies (their reads are in `complaints.selectors`).
 
 Services take typed keyword arguments, own one transaction each, check business rules and
 permissions, and send their side effects after commit. They raise `common.exceptions` errors
@@ -30,6 +32,18 @@ from complaints.services.transitions import (
     register_transition_check,
 )
 from complaints.transitions import TRANSITIONS
+
+# isort: split
+# -- SLA: extensions, pauses, policies (re-exported by the explicit `as` form) --
+from complaints.services.extensions import case_extend as case_extend
+from complaints.services.extensions import extension_notice_record as extension_notice_record
+from complaints.services.pauses import case_deadlines_resume as case_deadlines_resume
+from complaints.services.pauses import case_pause as case_pause
+from complaints.services.pauses import case_resume as case_resume
+from complaints.services.policies import sla_policy_create as sla_policy_create
+from complaints.services.policies import sla_policy_update as sla_policy_update
+
+# -- end SLA --
 
 __all__ = [
     "TRANSITIONS",

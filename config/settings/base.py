@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "webhooks",
+    "timers",
     "complaints",
     "contingency",
 ]
@@ -123,6 +124,8 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 PII_ENCRYPTION_KEY = env.list("PII_ENCRYPTION_KEY")
 PII_INDEX_KEY = env("PII_INDEX_KEY")
 REPEAT_COMPLAINT_WINDOW = timedelta(days=90)
+# seed_demo gives its users random passwords (printed once) instead of the demo password.
+DEMO_RANDOM_PASSWORDS = False
 
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
@@ -176,8 +179,8 @@ REPORT_REFRESH_INTERVAL = env.int("REPORT_REFRESH_INTERVAL", default=300)
 
 CELERY_BEAT_SCHEDULE = {
     # django_celery_beat stores whole seconds; a sweep still queued when the next is due is dropped.
-    "complaints-sweep-deadlines": {
-        "task": "complaints.sweep_deadlines",
+    "timers-sweep": {
+        "task": "timers.sweep",
         "schedule": timedelta(seconds=max(1, round(ESCALATION_SWEEP_INTERVAL))),
         "options": {"expire_seconds": max(1, round(ESCALATION_SWEEP_INTERVAL))},
     },
@@ -234,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST contract for call-center integration (see docs/api-guide.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The contract is for people and systems with an account (token or session), not the internet.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -88,14 +88,14 @@ def load_timeline(days: int = 120) -> int:
         )
         # Some final answers late, so that the on-time rate is not 100 %.
         cur.execute(
-            "UPDATE complaints_deadline SET met_at = due_at + interval '2 days' "
-            "WHERE state = 'met' AND (hashint4(case_id::int) & 2147483647) %% 10 = 0 "
+            "UPDATE timers_deadline SET met_at = due_at + interval '2 days' "
+            "WHERE state = 'met' AND (hashint4(object_id::int) & 2147483647) %% 10 = 0 "
             "AND met_at >= now() - interval '%s days'",
             [days],
         )
         cur.execute("VACUUM ANALYZE complaints_caseevent")
         cur.execute("VACUUM ANALYZE complaints_complaintcase")
-        cur.execute("VACUUM ANALYZE complaints_deadline")
+        cur.execute("VACUUM ANALYZE timers_deadline")
     return inserted
 
 
@@ -175,7 +175,7 @@ def main() -> None:
     existing = ComplaintCase.objects.count()
     if existing < args.cases:
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE complaints_complaintcase, complaints_deadline, complaints_caseevent, "
+            cur.execute("TRUNCATE complaints_complaintcase, timers_deadline, complaints_caseevent, "
                         "complaints_stagetimedaily, complaints_finalanswerdaily, common_idempotencyrecord CASCADE")
         t = time.monotonic()
         bench_api.load_cases(args.cases, data)

@@ -218,14 +218,21 @@ def test_cases_cannot_be_deleted(client, admin_user, case_a):
 
 @pytest.mark.parametrize(
     "model",
-    ["category", "complaintcase", "resolutionaction", "caseevent", "note", "communication",
-     "piiaccesslog", "attachment", "slapolicy", "deadline", "escalationstep", "calendarday",
-     "calendaryear"],
+    ["complaints_category", "complaints_complaintcase", "complaints_resolutionaction", "complaints_caseevent",
+     "complaints_note", "complaints_communication", "complaints_piiaccesslog", "complaints_attachment",
+     "complaints_slapolicy", "timers_deadline", "timers_escalationstep", "timers_calendarday",
+     "timers_calendaryear"],
 )
 def test_every_model_has_a_working_changelist(client, admin_user, case_a, model):
     client.force_login(admin_user)
 
-    assert client.get(reverse(f"admin:complaints_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+
+
+def test_supervisor_sees_only_their_cases_deadlines(supervisor_client, case_a, case_c):
+    response = supervisor_client.get(reverse("admin:timers_deadline_changelist"))
+
+    assert {d.object_id for d in response.context["cl"].result_list} == {case_a.pk}
 
 
 def test_supervisor_sees_only_their_cases_events(supervisor_client, case_a, case_c):
@@ -237,7 +244,7 @@ def test_supervisor_sees_only_their_cases_events(supervisor_client, case_a, case
 def test_calendar_day_is_editable_by_an_admin(client, admin_user):
     client.force_login(admin_user)
 
-    response = client.post(reverse("admin:complaints_calendarday_add"),
+    response = client.post(reverse("admin:timers_calendarday_add"),
                            {"date": "2027-10-01", "is_working_day": "", "name": "国庆节"})
 
     assert response.status_code == 302

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from complaints.models import CalendarYear
+from timers.models import CalendarYear
 
 pytestmark = pytest.mark.django_db
 

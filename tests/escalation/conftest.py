@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from complaints.models import Deadline
 from tests.factories import advance, make_case
+from timers.models import Deadline
 
 
 def _quiet_case(actor, **overrides):

@@ -5,22 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from complaints.choices import DeadlineKind, DeadlineState
-from complaints.models import Deadline
+from timers.models import Deadline
 
 
 class DeadlineFactory(factory.django.DjangoModelFactory):
-    """`DeadlineFactory(case=case, due_in=timedelta(...))`: due `due_in` from now, warned a quarter
+    """`DeadlineFactory(case=case, due_in=timedelta(...))` (or `subject=` any model): due `due_in` from now, warned a quarter
     of the way before; `next_check_at` is the warning time, as a freshly opened deadline has."""
 
     class Meta:
         model = Deadline
-        exclude = ("due_in",)
 
     class Params:
         due_in = timedelta(days=2)
+        case = None
+        subject = factory.LazyAttribute(lambda o: o.case)
+
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.subject))
+    object_id = factory.LazyAttribute(lambda o: o.subject.pk)
 
     kind = DeadlineKind.FOLLOW_UP
     state = DeadlineState.PENDING

@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from complaints import signals
-from complaints.escalation import deadlines_sweep
-from complaints.models import CaseEvent, ComplaintCase, Deadline, EscalationStep
+from complaints.models import CaseEvent, ComplaintCase
 from notifications.models import Delivery, Notification
 from tests.escalation.factories import DeadlineFactory, breached_deadline, due_deadline
+from timers.models import Deadline, EscalationStep
+from timers.sweep import deadlines_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from common.queue import enqueue_on_commit
-from complaints.escalation import deadlines_sweep
-from complaints.models import CaseEvent, ComplaintCase, Deadline, EscalationStep
-from complaints.tasks import sweep_deadlines
+from complaints.models import CaseEvent, ComplaintCase
 from notifications.models import Delivery, Notification
 from tests.conftest import wait_until
 from tests.escalation.brokers import PrivateRedis, use_broker
 from tests.escalation.factories import DeadlineFactory, due_deadline
 from tests.escalation.processes import start_beat, start_worker
+from timers.models import Deadline, EscalationStep
+from timers.sweep import deadlines_sweep
+from timers.tasks import sweep_deadlines
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -97,7 +98,7 @@ def test_concurrent_inserts_of_one_step_leave_one_fired(case):
     level) waits for the first and then inserts nothing, so it fires nothing."""
     from types import SimpleNamespace
 
-    from complaints.escalation import FiredStep, _insert_steps
+    from timers.sweep import FiredStep, _insert_steps
 
     deadline = due_deadline(case)
     step = FiredStep(SimpleNamespace(pk=deadline.pk), 1)

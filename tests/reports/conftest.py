@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from complaints import services
-from complaints.models import CaseEvent, Deadline
+from complaints.models import CaseEvent
 from complaints.reporting.summaries import summaries_refresh_recent
 from tests.factories import UserFactory, advance, make_case
 
@@ -27,7 +27,7 @@ def transition(case, actor, name, **payload):
 
 
 def final_answer(case):
-    return Deadline.objects.filter(case=case, kind="final_answer", state__in=["pending", "breached"])
+    return case.deadlines.filter(kind="final_answer", state__in=["pending", "breached"])
 
 
 def shift_events(case, *, hours_each: float) -> None:

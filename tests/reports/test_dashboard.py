@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.models import ComplaintCase, Deadline, StageTimeDaily
+from complaints.models import ComplaintCase, StageTimeDaily
 from complaints.reporting import dashboard
 from complaints.reporting.summaries import bucket_of, median_from_buckets, summaries_refresh_recent
 from tests.factories import make_case
@@ -81,7 +81,8 @@ def test_at_risk_lists_the_running_deadline_past_its_warning(supervisor, known):
     figures = dashboard.at_risk(actor=supervisor)
 
     assert figures["count"] == 1
-    assert [d.case_id for d in figures["rows"]] == [known["c3"].pk]
+    assert [row["case"].pk for row in figures["rows"]] == [known["c3"].pk]
+    assert figures["rows"][0]["deadline"].kind == "final_answer"
 
 
 def test_breached_lists_the_open_breached_case(supervisor, known):
@@ -166,7 +167,7 @@ def _make_risky_cases(agent, n):
     now = timezone.now()
     for _ in range(n):
         case = make_case(actor=agent)
-        Deadline.objects.filter(case=case, kind="final_answer").update(
+        case.deadlines.filter(kind="final_answer").update(
             warn_at=now - timedelta(hours=1), due_at=now + timedelta(hours=2)
         )
     ComplaintCase.objects.update(is_breached=True)

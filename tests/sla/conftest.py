@@ -1,6 +1,6 @@
 import pytest
 
-from complaints import business_calendar
+from timers import calendar as business_calendar
 
 
 @pytest.fixture(autouse=True)

@@ -157,6 +157,18 @@ def test_extension_without_reason_is_400(api, agent):
     assert error_attrs(response) == {"reason": "required"}
 
 
+def test_extension_needs_a_reason(api, agent):
+    case = make_case(actor=agent)
+    response = api(agent).post(_extension_url(case), {"reason": "  "}, format="json")
+    assert (response.status_code, error_attrs(response)) == (400, {"reason": "required"})
+
+
+def test_extension_reason_must_be_text(api, agent):
+    case = make_case(actor=agent)
+    response = api(agent).post(_extension_url(case), {"reason": ["复杂"]}, format="json")
+    assert (response.status_code, error_attrs(response)) == (400, {"reason": "invalid"})
+
+
 def test_extension_with_a_json_array_body_is_400(api, agent):
     case = make_case(actor=agent)
     response = api(agent).post(_extension_url(case), ["案情复杂"], format="json")

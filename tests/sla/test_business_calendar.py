@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from complaints.business_calendar import (
+from complaints.choices import CalendarMode
+from timers.calendar import (
     add_duration,
     add_working_days,
     calendar_missing_years,
     is_working_day,
 )
-from complaints.choices import CalendarMode
-from complaints.models import CalendarDay, CalendarYear
+from timers.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -99,7 +99,7 @@ def test_year_without_schedule_counts_monday_to_friday():
 
 
 def test_year_without_schedule_logs_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="complaints.business_calendar"):
+    with caplog.at_level(logging.WARNING, logger="timers.calendar"):
         is_working_day(date(2030, 10, 1))
     assert any(r.levelno == logging.WARNING and r.year == 2030 for r in caplog.records)
 

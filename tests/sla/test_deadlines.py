@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints import services, sla
-from complaints.choices import DeadlineKind, DeadlineState, Severity
-from complaints.models import ComplaintCase, Deadline, EscalationStep, SlaPolicy
+from complaints import escalation, services
+from complaints.choices import DeadlineKind, DeadlineState, EscalationLevel, Severity
+from complaints.models import ComplaintCase, SlaPolicy
 from tests.factories import advance, make_case
+from timers.models import Deadline
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -174,19 +175,19 @@ def test_unanswered_call_leaves_acknowledge_pending(agent):
 
 def test_next_check_after_warning_is_the_due_time(agent):
     deadline = _deadline(make_case(actor=agent), DeadlineKind.FINAL_ANSWER)
-    assert sla.next_check_after(deadline, EscalationStep.Level.WARN) == deadline.due_at
+    assert escalation.next_check_after(deadline, EscalationLevel.WARN) == deadline.due_at
 
 
 def test_next_check_after_supervisor_waits_emergency_after(agent):
     deadline = _deadline(make_case(actor=agent), DeadlineKind.FINAL_ANSWER)
-    assert sla.next_check_after(deadline, EscalationStep.Level.SUPERVISOR) == deadline.due_at + timedelta(days=1)
+    assert escalation.next_check_after(deadline, EscalationLevel.SUPERVISOR) == deadline.due_at + timedelta(days=1)
 
 
 def test_next_check_after_supervisor_is_at_once_for_critical_cases(agent):
     deadline = _deadline(make_case(actor=agent, severity="critical"), DeadlineKind.FINAL_ANSWER)
-    assert sla.next_check_after(deadline, EscalationStep.Level.SUPERVISOR) == deadline.due_at
+    assert escalation.next_check_after(deadline, EscalationLevel.SUPERVISOR) == deadline.due_at
 
 
 def test_nothing_is_checked_after_the_emergency_level(agent):
     deadline = _deadline(make_case(actor=agent), DeadlineKind.FINAL_ANSWER)
-    assert sla.next_check_after(deadline, EscalationStep.Level.EMERGENCY) is None
+    assert escalation.next_check_after(deadline, EscalationLevel.EMERGENCY) is None

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from complaints import sla
+from complaints import selectors, sla
 from complaints.choices import DeadlineKind, DeadlineState, Severity
-from complaints.models import Category, Deadline, SlaPolicy
+from complaints.models import Category, SlaPolicy
 from tests.factories import advance, category, make_case
+from timers.models import Deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +29,19 @@ def test_seeded_critical_final_answer_is_shorter_than_normal():
 
 
 def test_policy_lookup_finds_the_exact_category_and_severity():
-    policy = sla.sla_policy_for(category=category("privacy"), severity=Severity.HIGH)
+    policy = selectors.sla_policy_for(category=category("privacy"), severity=Severity.HIGH)
     assert (policy.category.code, policy.severity) == ("privacy", Severity.HIGH)
 
 
 def test_policy_lookup_falls_back_to_the_category_normal_policy():
     SlaPolicy.objects.filter(category__code="privacy", severity=Severity.HIGH).delete()
-    policy = sla.sla_policy_for(category=category("privacy"), severity=Severity.HIGH)
+    policy = selectors.sla_policy_for(category=category("privacy"), severity=Severity.HIGH)
     assert (policy.category.code, policy.severity) == ("privacy", Severity.NORMAL)
 
 
 def test_policy_lookup_falls_back_to_a_15_day_default():
     SlaPolicy.objects.filter(category__code="privacy").delete()
-    policy = sla.sla_policy_for(category=category("privacy"), severity=Severity.HIGH)
+    policy = selectors.sla_policy_for(category=category("privacy"), severity=Severity.HIGH)
     assert (policy.pk, policy.final_answer_within) == (None, timedelta(days=15))
 
 
@@ -53,7 +54,7 @@ def test_policy_change_applies_only_to_cases_created_after_it(agent):
     advance(before, actor=agent, steps=1)
     advance(after, actor=agent, steps=1)
     spans = {
-        d.case_id: d.due_at - d.started_at
+        d.object_id: d.due_at - d.started_at
         for d in Deadline.objects.filter(kind=DeadlineKind.VERIFY, state=DeadlineState.PENDING)
     }
     assert (spans[before.pk], spans[after.pk]) == (timedelta(days=5), timedelta(days=2))

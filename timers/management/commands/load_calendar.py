@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from complaints import business_calendar
-from complaints.models import CalendarDay, CalendarYear
+from timers import calendar
+from timers.models import CalendarDay, CalendarYear
 
 
 class Command(BaseCommand):
@@ -18,13 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--overwrite", action="store_true", help="Replace day rows that already exist.")
 
     def handle(self, *args, years, overwrite, **options):
-        loaded = business_calendar.load_years_from_package(
+        loaded = calendar.load_years_from_package(
             calendar_day_model=CalendarDay,
             calendar_year_model=CalendarYear,
             years=years or None,
             overwrite=overwrite,
         )
-        business_calendar.clear_cache()
+        calendar.clear_cache()
         missing = sorted(set(years) - set(loaded)) if years else []
         if loaded:
             self.stdout.write(f"Loaded {len(loaded)} year(s): {loaded[0]}–{loaded[-1]}")
@@ -32,6 +32,6 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"Not covered by the installed chinese-calendar: {missing}; enter them in the admin."
             )
-        missing_now = business_calendar.calendar_missing_years()
+        missing_now = calendar.calendar_missing_years()
         if missing_now:
             self.stderr.write(f"No holiday schedule yet for: {missing_now} (Monday–Friday is counted).")

@@ -26,8 +26,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from complaints.choices import CalendarMode
-from complaints.models import CalendarDay, CalendarYear
+from timers.choices import CalendarMode
+from timers.models import CalendarDay, CalendarYear
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,35 @@ def add_duration(start: datetime, duration: timedelta, mode: str) -> datetime:
     if timezone.is_aware(start):
         result = timezone.make_aware(result, timezone.get_current_timezone())
     return result
+
+
+def working_time_between(start: datetime, end: datetime) -> timedelta:
+    """The part of [start, end) that falls on working days (local dates, whole days of 24 h).
+
+    What a paused clock under a working-day policy was stopped for: a weekend counts nothing,
+    Friday 10:00 to Monday 10:00 counts one day.
+    """
+    if end <= start:
+        return timedelta(0)
+    if (end - start).days > MAX_SCAN_DAYS:
+        start = end - timedelta(days=MAX_SCAN_DAYS)
+    aware = timezone.is_aware(start)
+    local_start = timezone.localtime(start) if aware else start
+    local_end = timezone.localtime(end) if aware else end
+    total = timedelta(0)
+    day = local_start.date()
+    while day <= local_end.date():
+        if is_working_day(day):
+            day_start = datetime.combine(day, datetime.min.time())
+            day_end = day_start + timedelta(days=1)
+            if aware:
+                day_start = timezone.make_aware(day_start, local_start.tzinfo)
+                day_end = timezone.make_aware(day_end, local_start.tzinfo)
+            overlap = min(day_end, local_end) - max(day_start, local_start)
+            if overlap > timedelta(0):
+                total += overlap
+        day += timedelta(days=1)
+    return total
 
 
 def calendar_missing_years(*, years: list[int] | None = None) -> list[int]:

@@ -1,6 +1,6 @@
 from django import template
 
-from complaints.business_calendar import calendar_missing_years
+from timers.calendar import calendar_missing_years
 
 register = template.Library()
 
