@@ -162,3 +162,35 @@ def sla_policy_get(*, actor, policy_id: int) -> SlaPolicy:
     if policy is None:
         raise NotFound(_("No such SLA policy."))
     return policy
+
+
+def case_related_for(*, actor, case: ComplaintCase, limit: int = 20) -> list[ComplaintCase]:
+    """Earlier and later complaints of the same person (same phone or ID blind index, any time)
+    that the actor may see, newest first; the case itself is left out."""
+    match = Q(pk__in=[])
+    if case.phone_index:
+        match |= Q(phone_index=case.phone_index)
+    if case.id_number_index:
+        match |= Q(id_number_index=case.id_number_index)
+    if not (case.phone_index or case.id_number_index):
+        return []
+    return list(
+        ComplaintCase.objects.filter(match)
+        .filter(case_visible_q(actor))
+        .exclude(pk=case.pk)
+        .select_related("category")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def case_recent_for_person(*, actor, phone_index: str, id_number_index: str, since) -> bool:
+    """Whether a case the actor may see, received since `since`, has this phone or ID blind index
+    (the intake form's early repeat-complaint hint; the case's own flag counts every team)."""
+    match = Q(pk__in=[])
+    if phone_index:
+        match |= Q(phone_index=phone_index)
+    if id_number_index:
+        match |= Q(id_number_index=id_number_index)
+    if not (phone_index or id_number_index):
+        return False
+    return ComplaintCase.objects.filter(match, case_visible_q(actor), received_at__gte=since).exists()
