@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("complaints.report_urls")),  # dashboard, monthly report, exports
     path("", include("notifications.page_urls")),  # /notifications/
     path("", include("conduct.urls")),  # pages: contact upload on a case
+    path("", include("contingency.urls")),  # pages, before the complaints pages
     path("", include("complaints.urls")),  # pages
 ]
 
