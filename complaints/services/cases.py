@@ -45,7 +45,7 @@ from complaints.validators import MOBILE_RE
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
-# Descriptive fields a PATCH may change (API.md); `complainant` is merged key by key.
+# Descriptive fields a PATCH may change (docs/api-guide.md); `complainant` is merged key by key.
 DESCRIPTIVE_FIELDS = (
     "category",
     "severity",

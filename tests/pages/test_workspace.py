@@ -25,7 +25,7 @@ def _forms(html: str) -> list[str]:
 
 
 def _field_error(html: str, field_id: str) -> str:
-    """The message the field's aria-describedby points at (PAGES.md markers)."""
+    """The message the field's aria-describedby points at (page markers, README "Pages")."""
     tag = re.search(rf'<[^>]*id="{re.escape(field_id)}"[^>]*>', html)
     assert tag, f"no field {field_id}"
     assert 'aria-invalid="true"' in tag.group(0), tag.group(0)
