@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from common.exceptions import ActionNotPermitted, NotFound
-from complaints.choices import Severity
+from complaints.choices import EventKind, Severity
 from complaints.models import CaseEvent, Category, ComplaintCase, SlaPolicy
 from complaints.transitions import may_fire
 from timers.models import Deadline
@@ -95,9 +95,13 @@ def case_detail_for(*, actor, case_id) -> ComplaintCase:
 
 
 def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
-    """The case's timeline, oldest first."""
+    """The case's timeline, oldest first, without internal notes for API clients."""
     case = case_get_for(actor=actor, case_id=case_id)
-    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    if actor.has_role(Role.API_CLIENT) and not actor.is_superuser:
+        # Internal notes are the institution's own: an integrating system never sees them.
+        events = events.exclude(kind=EventKind.NOTE, data__internal=True)
+    return events
 
 
 def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
@@ -158,3 +162,35 @@ def sla_policy_get(*, actor, policy_id: int) -> SlaPolicy:
     if policy is None:
         raise NotFound(_("No such SLA policy."))
     return policy
+
+
+def case_related_for(*, actor, case: ComplaintCase, limit: int = 20) -> list[ComplaintCase]:
+    """Earlier and later complaints of the same person (same phone or ID blind index, any time)
+    that the actor may see, newest first; the case itself is left out."""
+    match = Q(pk__in=[])
+    if case.phone_index:
+        match |= Q(phone_index=case.phone_index)
+    if case.id_number_index:
+        match |= Q(id_number_index=case.id_number_index)
+    if not (case.phone_index or case.id_number_index):
+        return []
+    return list(
+        ComplaintCase.objects.filter(match)
+        .filter(case_visible_q(actor))
+        .exclude(pk=case.pk)
+        .select_related("category")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def case_recent_for_person(*, actor, phone_index: str, id_number_index: str, since) -> bool:
+    """Whether a case the actor may see, received since `since`, has this phone or ID blind index
+    (the intake form's early repeat-complaint hint; the case's own flag counts every team)."""
+    match = Q(pk__in=[])
+    if phone_index:
+        match |= Q(phone_index=phone_index)
+    if id_number_index:
+        match |= Q(id_number_index=id_number_index)
+    if not (phone_index or id_number_index):
+        return False
+    return ComplaintCase.objects.filter(match, case_visible_q(actor), received_at__gte=since).exists()

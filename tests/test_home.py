@@ -14,13 +14,13 @@ def test_home_redirects_anonymous_visitors_to_the_login_page(client):
 
 
 @pytest.mark.django_db
-def test_home_shows_the_users_name_and_role_in_chinese(client, supervisor):
-    client.force_login(supervisor)
+def test_home_welcomes_an_administrator_without_a_role_in_chinese(client, admin_user):
+    client.force_login(admin_user)
 
     html = client.get(reverse("home")).content.decode()
 
-    assert f"欢迎，{supervisor}" in html
-    assert "主管" in html
+    assert f"欢迎，{admin_user}" in html
+    assert "管理员" in html
 
 
 @pytest.mark.django_db

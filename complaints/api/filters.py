@@ -8,8 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from common.filters import SafeIsoDateTimeFilter, StorableCharFilter
+from common.pii import blind_index
 from complaints.choices import CaseState, RiskFlag, Severity
 from complaints.models import Category, ComplaintCase
+from complaints.services.cases import phone_match_key
+from complaints.validators import normalise_phone
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -27,10 +31,18 @@ class CaseFilter(django_filters.FilterSet):
     )
     breached = django_filters.BooleanFilter(field_name="is_breached")
     risk_flag = django_filters.ChoiceFilter(choices=RiskFlag.choices, method="filter_risk_flag")
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
-    q = django_filters.CharFilter(
+    received_after = SafeIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = SafeIsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    q = StorableCharFilter(
         method="filter_text", max_length=200, help_text=_("Text in the summary, description or reference.")
+    )
+    # Find a customer: personal data is encrypted, so these match the blind index exactly, after
+    # the normalisation the create service applies (one spelling per number).
+    phone = StorableCharFilter(
+        method="filter_phone", max_length=200, help_text=_("The complainant's phone number, exact.")
+    )
+    id_number = StorableCharFilter(
+        method="filter_id_number", max_length=200, help_text=_("The complainant's ID number, exact.")
     )
 
     class Meta:
@@ -50,3 +62,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(summary__icontains=value) | Q(description__icontains=value) | Q(reference__icontains=value)
         )
+
+    def filter_phone(self, queryset, name, value):
+        key = phone_match_key(normalise_phone(value.strip()))
+        return queryset.filter(phone_index=blind_index(key)) if key else queryset
+
+    def filter_id_number(self, queryset, name, value):
+        key = value.strip().upper()
+        return queryset.filter(id_number_index=blind_index(key)) if key else queryset

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "common",
     "accounts",
     "notifications",
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "timers",
     "complaints",
     "contingency",
+    "conduct",
 ]
 
 MIDDLEWARE = [
@@ -48,7 +50,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",  # 30 min idle, 10 h in all
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so that it sees the lockout flag the backend set during the view.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -66,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "complaints.views.navigation.navigation",
             ],
         },
     },
@@ -85,6 +92,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -97,6 +106,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins (django-axes): 5 failures for one username within 15 minutes lock that username
+# for 15 minutes, whatever the address and even with the right password. Axes logs each failure
+# with the username and address only (its sensitive-parameter list masks the password).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
+# Locking by username is the rule (a person's account, whichever desk they type at); guessing from
+# one address is slowed by the per-address throttles of the API and the proxy, not by axes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password"]
+
+# Sessions: 30 minutes idle (the cookie and the stored session are renewed on every request) and
+# 10 hours from login at most (accounts.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=10)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -124,6 +153,14 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 PII_ENCRYPTION_KEY = env.list("PII_ENCRYPTION_KEY")
 PII_INDEX_KEY = env("PII_INDEX_KEY")
 REPEAT_COMPLAINT_WINDOW = timedelta(days=90)
+# seed_demo gives its users random passwords (printed once) instead of the demo password.
+DEMO_RANDOM_PASSWORDS = False
+
+# Conduct checks (API.md "Collection contacts and conduct checks"): rules are judged in the
+# customer's time zone, over the contacts from this many days before the complaint's receipt.
+CONDUCT_TIME_ZONE = env("CONDUCT_TIME_ZONE", default="Asia/Shanghai")
+CONDUCT_CHECK_WINDOW_DAYS = env.int("CONDUCT_CHECK_WINDOW_DAYS", default=30)
+CONDUCT_IMPORT_MAX_BYTES = 4 * 1024 * 1024  # the contact import's body (and CSV) limit
 
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
@@ -226,6 +263,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST contract for call-center integration (see API.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The contract is for people and systems with an account (token or session), not the internet.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -246,6 +285,10 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "complaints.choices.Outcome",
         "DeadlineKindEnum": "complaints.choices.DeadlineKind",
         "DeadlineStateEnum": "complaints.choices.DeadlineState",
+        "ContactChannelEnum": "conduct.choices.ContactChannel",
+        "ContactOutcomeEnum": "conduct.choices.ContactOutcome",
+        "ContactPartyEnum": "conduct.choices.ContactParty",
+        "ConductRuleKindEnum": "conduct.choices.RuleKind",
     },
 }
 
@@ -263,3 +306,22 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4) on every response, admin and API docs included: only our
+# own files run; no inline script, no eval, no inline style. htmx is configured through its meta
+# tag (no injected indicator style, no eval); the API docs use Swagger UI's split view, whose
+# start-up script is a separate file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -15,3 +15,5 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+# A demo seeded on a production deployment must not carry a password printed in the README.
+DEMO_RANDOM_PASSWORDS = True

@@ -7,6 +7,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def client(client, agent):
+    """The schema and docs are for people and systems with an account: log in first."""
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
 def schema(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
@@ -81,3 +88,22 @@ def test_docs_assets_are_our_own_static_files(client):
 
     assert assets
     assert all(finders.find(path) for path in assets)
+
+
+def test_the_schema_needs_a_login(api):
+    response = api(None).get("/api/schema/")
+
+    assert response.status_code == 401
+
+
+def test_the_schema_is_served_to_a_token(api, callcenter):
+    assert api(callcenter).get("/api/schema/").status_code == 200
+
+
+def test_the_docs_page_sends_an_anonymous_visitor_to_the_login_page(django_user_model):
+    from django.test import Client
+
+    response = Client().get("/api/docs/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

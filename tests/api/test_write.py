@@ -278,3 +278,27 @@ def test_auditor_may_not_record_communications(api, auditor, case_a):
     payload = {"channel": "phone", "direction": "outbound", "outcome": "reached", "summary": "x"}
 
     assert api(auditor).post(case_url(case_a, "communications/"), payload, format="json").status_code == 403
+
+
+def test_an_api_clients_timeline_has_no_internal_note(api, callcenter, agent, team_a):
+    case = make_case(actor=callcenter)
+    api(agent).post(case_url(case, "notes/"), {"body": "内部：客户疑似职业索赔人", "internal": True}, format="json")
+
+    body = api(callcenter).get(case_url(case, "timeline/")).content.decode()
+
+    assert "职业索赔人" not in body
+
+
+def test_an_api_client_still_sees_a_note_meant_for_it(api, callcenter, agent, team_a):
+    case = make_case(actor=callcenter)
+    api(agent).post(case_url(case, "notes/"), {"body": "已联系客户确认", "internal": False}, format="json")
+
+    kinds = [entry["kind"] for entry in api(callcenter).get(case_url(case, "timeline/")).json()["results"]]
+
+    assert "note" in kinds
+
+
+def test_an_agent_sees_internal_notes_on_the_timeline(api, agent, case_a):
+    api(agent).post(case_url(case_a, "notes/"), {"body": "内部：需主管跟进", "internal": True}, format="json")
+
+    assert "需主管跟进" in api(agent).get(case_url(case_a, "timeline/")).content.decode()

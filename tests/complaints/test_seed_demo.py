@@ -184,3 +184,27 @@ def test_default_run_creates_a_few_hundred_cases_in_every_state():
     assert ComplaintCase.objects.count() == 300 and set(
         ComplaintCase.objects.values_list("state", flat=True)
     ) == set(CaseState.values)
+
+
+def test_with_production_settings_the_demo_users_get_random_passwords(settings):
+    settings.DEMO_RANDOM_PASSWORDS = True
+
+    _seed(cases=0)
+
+    assert not User.objects.get(username="supervisor").check_password(demo_data.DEMO_PASSWORD)
+
+
+def test_random_passwords_are_printed_once_and_work(settings):
+    settings.DEMO_RANDOM_PASSWORDS = True
+
+    output = _seed(cases=0)
+
+    line = next(line for line in output.splitlines() if line.startswith("supervisor: "))
+    assert User.objects.get(username="supervisor").check_password(line.removeprefix("supervisor: "))
+    assert demo_data.DEMO_PASSWORD not in output
+
+
+def test_the_production_settings_ask_for_random_demo_passwords():
+    from config.settings import production
+
+    assert production.DEMO_RANDOM_PASSWORDS is True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import random
+import secrets
 import time
 from datetime import timedelta
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(_("seed_demo refuses to run with DEBUG off; pass --force to run it anyway."))
         started = time.monotonic()
+        self.random_passwords: dict[str, str] = {}
         rng = random.Random(seed)
         # One INFO line per case and transition would bury the summary.
         quiet = logging.getLogger("complaints")
@@ -70,6 +72,15 @@ class Command(BaseCommand):
             created = self._seed(rng, cases)
         finally:
             quiet.setLevel(level)
+        if settings.DEMO_RANDOM_PASSWORDS:
+            self.stdout.write(self.style.SUCCESS(
+                _("Demo data ready: %(created)d new cases in %(seconds).1fs.")
+                % {"created": created, "seconds": time.monotonic() - started}
+            ))
+            # Shown this once; they are stored hashed only.
+            for username, password in self.random_passwords.items():
+                self.stdout.write(_("%(username)s: %(password)s") % {"username": username, "password": password})
+            return
         self.stdout.write(self.style.SUCCESS(
             _("Demo data ready: %(created)d new cases in %(seconds).1fs. Users: %(users)s; password %(password)s")
             % {"created": created, "seconds": time.monotonic() - started,
@@ -114,7 +125,11 @@ class Command(BaseCommand):
                 "display_name": spec.display_name, "is_staff": spec.is_staff, "is_superuser": spec.is_superuser,
             })
             if created:
-                user.set_password(demo_data.DEMO_PASSWORD)
+                password = demo_data.DEMO_PASSWORD
+                if settings.DEMO_RANDOM_PASSWORDS:
+                    password = secrets.token_urlsafe(12)
+                    self.random_passwords[spec.username] = password
+                user.set_password(password)
                 user.save(update_fields=["password"])
             user.groups.add(*Group.objects.filter(name__in=[str(r) for r in spec.roles]))
             user.teams.add(*(teams[code] for code in spec.teams))
