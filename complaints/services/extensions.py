@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ SECOND_EXTENSION = timedelta(days=30)
 MAX_EXTENSIONS = 2
 
 
-def case_extend(*, case_id: int, actor, reason: str) -> ComplaintCase:
+def case_extend(*, case_id: int, actor: Any, reason: str) -> ComplaintCase:
     """Extend the final-answer deadline of an open case, with a reason.
 
     First extension (complex case): to 30 days after receipt; needs complaints.first_extension.

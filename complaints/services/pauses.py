@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 PAUSABLE_KINDS = (DeadlineKind.VERIFY, DeadlineKind.FINAL_ANSWER)
 
 
-def case_pause(*, case_id: int, actor, reason: str) -> ComplaintCase:
+def case_pause(*, case_id: int, actor: Any, reason: str) -> ComplaintCase:
     """Stop the verify and final-answer clocks that are not yet due, with a reason.
 
     Writes an `update` timeline entry. Raises NotFound, ActionNotPermitted,
@@ -59,7 +60,7 @@ def case_pause(*, case_id: int, actor, reason: str) -> ComplaintCase:
     return case
 
 
-def case_resume(*, case_id: int, actor) -> ComplaintCase:
+def case_resume(*, case_id: int, actor: Any) -> ComplaintCase:
     """Restart the deadlines paused by `case_pause`.
 
     Raises NotFound, ActionNotPermitted, TransitionNotAllowed (nothing paused).
@@ -75,7 +76,7 @@ def case_resume(*, case_id: int, actor) -> ComplaintCase:
     return case
 
 
-def case_deadlines_resume(*, case: ComplaintCase, actor=None) -> timedelta | None:
+def case_deadlines_resume(*, case: ComplaintCase, actor: Any = None) -> timedelta | None:
     """Resume the case's paused deadlines and note it on the timeline, if any were paused.
 
     Call inside the caller's transaction (the deadlines seam, extensions, `case_resume`).
