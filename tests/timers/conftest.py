@@ -7,11 +7,13 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Team
 from timers import registry
 from timers.services import deadline_open
+from timers.sweep import SweepResult, deadlines_sweep
 
 TEAM = "accounts.Team"
 WARN, BREACH = 1, 2
@@ -69,3 +71,27 @@ def open_deadline():
         )
 
     return make
+
+
+def racing_sweeps(*, sweeps: int = 2, batch_size: int = 5) -> tuple[list[SweepResult], list[Exception]]:
+    """Start `sweeps` sweeps at the same moment, each in its own thread and database connection
+    (transactional tests only); returns their results and any errors."""
+    barrier = threading.Barrier(sweeps)
+    results: list[SweepResult] = []
+    errors: list[Exception] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait()
+            results.append(deadlines_sweep(batch_size=batch_size))
+        except Exception as exc:  # surfaced by the caller's assertion
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(sweeps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results, errors
