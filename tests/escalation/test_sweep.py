@@ -302,3 +302,13 @@ def test_case_lowered_from_critical_waits_for_the_emergency_period_again(critica
     deadlines.on_severity_changed(case=critical_case)
     deadline.refresh_from_db()
     assert deadline.next_check_at == deadline.due_at + timedelta(hours=2)
+
+
+def test_an_edit_raising_the_severity_to_critical_reaches_the_emergency_group_at_once(case, people):
+    from complaints.services import case_update
+
+    deadline = breached_deadline(case)
+    deadlines_sweep()
+    case_update(case_id=case.pk, actor=people["agent"], changes={"severity": "critical"})
+    deadlines_sweep()
+    assert steps(deadline) == [SUPERVISOR, EMERGENCY]
