@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import IntegrityError, transaction
+
 
 class DomainError(Exception):
     """Base for business-rule failures a user can act on."""
@@ -51,3 +56,18 @@ class NotFound(DomainError):
     """The object does not exist or the actor may not see it (404)."""
 
     code = "not_found"
+
+
+@contextmanager
+def unique_violation_as(constraint: str, attr: str, message: str) -> Iterator[None]:
+    """Run the block in a savepoint; a violation of the named unique constraint becomes a 400 on `attr`.
+
+    The database decides uniqueness (two requests at once cannot both pass a check in Python).
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if constraint in str(exc):
+            raise ValidationFailed.single(attr, "unique", message) from exc
+        raise

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from common.exceptions import (
     ConflictError,
     TransitionNotAllowed,
     ValidationFailed,
+    unique_violation_as,
 )
 from common.pii import blind_index, reveal
 from complaints import deadlines, signals
@@ -64,6 +65,8 @@ COMPLAINANT_FIELDS = {
     "id_number": "complainant_id_number",
     "email": "complainant_email",
 }
+EXTERNAL_ID_UNIQUE = "case_external_id_unique_per_client"
+EXTERNAL_ID_TAKEN = gettext_lazy("A case with this external ID exists.")
 STALE = _("The case was changed by someone else; reload it and try again.")
 RACED = _("Someone else changed this case at the same moment; reload it and try again.")
 
@@ -201,29 +204,24 @@ def case_create(
         external_id=external_id,
     )
     _index_personal_data(case)
-    try:
-        with transaction.atomic():
-            case.is_repeat = _is_repeat(case)
-            deadlines.before_case_insert(case=case)
-            case.save()
-            # The reference derives from the primary key, so it is unique however many
-            # agents create cases at once.
-            case.reference = f"TS{timezone.localdate(case.created_at):%Y%m%d}{case.pk:07d}"
-            ComplaintCase.objects.filter(pk=case.pk).update(reference=case.reference)
-            case_event_record(
-                case=case,
-                kind=EventKind.CREATED,
-                actor=actor,
-                summary=_("Complaint registered"),
-                data={"channel": case.channel, "category": category.code, "severity": case.severity},
-                to_state=case.state,
-            )
-            deadlines.on_case_created(case=case)
-            signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk)
-    except IntegrityError as exc:
-        if "case_external_id_unique_per_client" in str(exc):
-            raise ValidationFailed.single("external_id", "unique", _("A case with this external ID exists.")) from exc
-        raise
+    with unique_violation_as(EXTERNAL_ID_UNIQUE, "external_id", str(EXTERNAL_ID_TAKEN)):
+        case.is_repeat = _is_repeat(case)
+        deadlines.before_case_insert(case=case)
+        case.save()
+        # The reference derives from the primary key, so it is unique however many
+        # agents create cases at once.
+        case.reference = f"TS{timezone.localdate(case.created_at):%Y%m%d}{case.pk:07d}"
+        ComplaintCase.objects.filter(pk=case.pk).update(reference=case.reference)
+        case_event_record(
+            case=case,
+            kind=EventKind.CREATED,
+            actor=actor,
+            summary=_("Complaint registered"),
+            data={"channel": case.channel, "category": category.code, "severity": case.severity},
+            to_state=case.state,
+        )
+        deadlines.on_case_created(case=case)
+        signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk)
     logger.info("case created", extra={"case_id": case.pk, "reference": case.reference})
     return case
 
@@ -261,15 +259,8 @@ def case_update(
             _require_complainant_contact(case)
             _index_personal_data(case)
         bump_version(case)
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError as exc:
-            if "case_external_id_unique_per_client" in str(exc):
-                raise ValidationFailed.single(
-                    "external_id", "unique", _("A case with this external ID exists.")
-                ) from exc
-            raise
+        with unique_violation_as(EXTERNAL_ID_UNIQUE, "external_id", str(EXTERNAL_ID_TAKEN)):
+            case.save()
         if "severity" in changes:
             # Raised to critical after a breach: the emergency group hears at once, not at the old time.
             deadlines.on_severity_changed(case=case)

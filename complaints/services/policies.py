@@ -11,10 +11,9 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from common.exceptions import ActionNotPermitted, ValidationFailed
+from common.exceptions import ActionNotPermitted, unique_violation_as
 from complaints.models import Category, SlaPolicy
 
 if TYPE_CHECKING:
@@ -45,15 +44,10 @@ def sla_policy_require_writer(actor: User) -> None:
 
 
 def _save_policy(policy: SlaPolicy) -> SlaPolicy:
-    try:
-        with transaction.atomic():
-            policy.save()
-    except IntegrityError as exc:
-        if "sla_one_per_category_severity" in str(exc):
-            raise ValidationFailed.single(
-                "severity", "unique", _("A policy for this category and severity exists already.")
-            ) from exc
-        raise
+    with unique_violation_as(
+        "sla_one_per_category_severity", "severity", _("A policy for this category and severity exists already.")
+    ):
+        policy.save()
     return policy
 
 
