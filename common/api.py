@@ -198,10 +198,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 
 class LimitedJSONParser(parsers.JSONParser):
-    """JSON bodies above `DATA_UPLOAD_MAX_MEMORY_SIZE` (1 MB) are refused with 413 before parsing."""
+    """JSON bodies above `max_bytes` (`DATA_UPLOAD_MAX_MEMORY_SIZE`, 1 MB) are refused with 413
+    before parsing; an endpoint with a larger contract limit uses a subclass overriding it."""
+
+    @property
+    def max_bytes(self) -> int | None:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = self.max_bytes
         request = (parser_context or {}).get("request")
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
         try:

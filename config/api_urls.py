@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("complaints.api.sla_urls")),
     path("", include("webhooks.urls")),
     path("", include("notifications.urls")),
+    path("", include("conduct.api.urls")),
 ]

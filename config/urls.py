@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("notifications.page_urls")),  # /notifications/
+    path("", include("conduct.urls")),  # pages: contact upload on a case
     path("", include("complaints.urls")),  # pages
 ]
 

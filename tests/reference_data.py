@@ -11,7 +11,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython
 
-PROJECT_APPS = ("accounts", "common", "complaints", "contingency", "notifications", "timers", "webhooks")
+PROJECT_APPS = (
+    "accounts", "common", "complaints", "conduct", "contingency", "notifications", "timers", "webhooks",
+)
 
 
 def restore_migration_data() -> bool:

@@ -1,7 +1,9 @@
 from django.apps import apps
 from django.contrib import admin
 
-PROJECT_APPS = ("accounts", "common", "complaints", "contingency", "notifications", "timers", "webhooks")
+PROJECT_APPS = (
+    "accounts", "common", "complaints", "conduct", "contingency", "notifications", "timers", "webhooks",
+)
 
 
 def _reachable_models() -> set:

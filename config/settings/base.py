@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "timers",
     "complaints",
     "contingency",
+    "conduct",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,12 @@ PII_INDEX_KEY = env("PII_INDEX_KEY")
 REPEAT_COMPLAINT_WINDOW = timedelta(days=90)
 # seed_demo gives its users random passwords (printed once) instead of the demo password.
 DEMO_RANDOM_PASSWORDS = False
+
+# Conduct checks (API.md "Collection contacts and conduct checks"): rules are judged in the
+# customer's time zone, over the contacts from this many days before the complaint's receipt.
+CONDUCT_TIME_ZONE = env("CONDUCT_TIME_ZONE", default="Asia/Shanghai")
+CONDUCT_CHECK_WINDOW_DAYS = env.int("CONDUCT_CHECK_WINDOW_DAYS", default=30)
+CONDUCT_IMPORT_MAX_BYTES = 4 * 1024 * 1024  # the contact import's body (and CSV) limit
 
 REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
@@ -278,6 +285,10 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "complaints.choices.Outcome",
         "DeadlineKindEnum": "complaints.choices.DeadlineKind",
         "DeadlineStateEnum": "complaints.choices.DeadlineState",
+        "ContactChannelEnum": "conduct.choices.ContactChannel",
+        "ContactOutcomeEnum": "conduct.choices.ContactOutcome",
+        "ContactPartyEnum": "conduct.choices.ContactParty",
+        "ConductRuleKindEnum": "conduct.choices.RuleKind",
     },
 }
 

@@ -1,0 +1,45 @@
+"""How this app plugs into the complaints app: the automatic check when a collection-conduct
+case enters verification, and the verification-finding check of complete_verification."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+
+from complaints import services as case_services
+from complaints import signals
+from complaints.choices import CaseState
+from complaints.models import ComplaintCase
+
+logger = logging.getLogger(__name__)
+
+CONDUCT_CATEGORY = "collection_conduct"
+
+
+def check_on_verification(sender, *, case_id, actor_id=None, to_state=None, **kwargs) -> None:
+    """After commit of a transition into `verify`: run the conduct check of a conduct case.
+    A failing check is logged and never reaches the transition's caller."""
+    if to_state != CaseState.VERIFY:
+        return
+    try:
+        case = ComplaintCase.objects.select_related("category").filter(pk=case_id).first()
+        if case is None or case.category.code != CONDUCT_CATEGORY:
+            return
+        from conduct.services import conduct_check_record
+
+        actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+        conduct_check_record(case=case, actor=actor)
+    except Exception:
+        logger.exception("automatic conduct check failed", extra={"case_id": case_id})
+
+
+def _finding_check(case, payload, actor) -> dict | None:
+    from conduct.services import verification_finding_check
+
+    return verification_finding_check(case, payload, actor)
+
+
+def connect() -> None:
+    signals.case_transitioned.connect(check_on_verification, dispatch_uid="conduct.check_on_verification")
+    case_services.register_transition_check("complete_verification", _finding_check)

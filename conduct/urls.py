@@ -1,0 +1,9 @@
+"""Pages of the conduct app (included before the complaints pages)."""
+
+from django.urls import path
+
+from conduct import views
+
+urlpatterns = [
+    path("cases/<int:case_id>/contacts/upload/", views.contacts_upload, name="conduct-contacts-upload"),
+]
