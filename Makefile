@@ -22,7 +22,7 @@ help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat on http://$(HOST):$(PORT)/"
 	@echo "make test   - install and run the whole suite on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
 	@echo "make bench  - run the benchmark scripts tests/bench/bench_*.py"
-	@echo "make lint   - ruff check"
+	@echo "make lint   - ruff check, import contracts (lint-imports), mypy"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,8 @@ bench: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
+	$(PY) -m mypy
 
 format: install
 	$(PY) -m ruff format .

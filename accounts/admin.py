@@ -8,7 +8,7 @@ from .models import Team, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Work"), {"fields": ("display_name", "phone", "teams")}),
     )
     list_display = ("username", "display_name", "email", "is_active", "is_staff")

@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import AuthThrottle, ErrorSerializer, LimitedJSONParser
-from complaints.api.serializers import TokenRequestSerializer, TokenSerializer
+from accounts.serializers import TokenRequestSerializer, TokenSerializer
+from accounts.throttles import AuthThrottle
+from common.api import ErrorSerializer, LimitedJSONParser
 
 logger = logging.getLogger(__name__)
 

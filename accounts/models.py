@@ -26,8 +26,8 @@ class User(AbstractUser):
     teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=_("teams"))
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]  # lazy text, as Django expects
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.display_name or self.username

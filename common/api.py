@@ -1,4 +1,4 @@
-"""The API's one error shape, request-size limit and throttles (API.md "Basics").
+"""The API's one error shape and request-size limit (API.md "Basics"); throttles are in accounts.throttles.
 
 Every error leaves the API as
 `{"type": "validation_error", "errors": [{"attr": "category", "code": "invalid_choice", "detail": "..."}]}`.
@@ -22,12 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
-from redis.exceptions import RedisError
-from rest_framework import exceptions, parsers, serializers, status, throttling
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from accounts.roles import Role
 from common.exceptions import (
     ActionNotPermitted,
     ConflictError,
@@ -152,11 +150,12 @@ def _api_response(exc: exceptions.APIException) -> Response:
     if error_type is None:
         error_type = ErrorType.VALIDATION if exc.status_code == 400 else exc.default_code
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
     if isinstance(exc, exceptions.Throttled):
         # RFC 9110: whole seconds; never 0, or clients retry at once.
-        headers["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
+        headers["Retry-After"] = str(max(1, math.ceil(getattr(exc, "wait", None) or 1)))
     if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict | list):
         items = _flatten(exc.get_full_details())
     else:
@@ -228,63 +227,6 @@ class LimitedJSONParser(parsers.JSONParser):
             raise exceptions.ParseError(_("JSON nested too deeply.")) from None
 
 
-# -- throttles ------------------------------------------------------------------------------
-
-
-class _LiveRateMixin:
-    """Rates read from settings at request time (so `settings`/env changes apply), and a
-    throttle whose cache is unreachable lets the request through rather than failing it."""
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def allow_request(self, request, view):
-        try:
-            return super().allow_request(request, view)
-        except (RedisError, OSError) as exc:
-            logger.warning(
-                "throttle cache unavailable", extra={"scope": self.scope, "error": type(exc).__name__}
-            )
-            return True
-
-
-class UserThrottle(_LiveRateMixin, throttling.UserRateThrottle):
-    """Per person using the browser or a personal token (`THROTTLE_USER_RATE`)."""
-
-    scope = "user"
-
-    def get_cache_key(self, request, view):
-        if request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT):
-            return None
-        return super().get_cache_key(request, view)
-
-
-class ClientThrottle(_LiveRateMixin, throttling.UserRateThrottle):
-    """Per integrating system, i.e. per API-client account (`THROTTLE_CLIENT_RATE`)."""
-
-    scope = "client"
-
-    def get_cache_key(self, request, view):
-        if not (request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT)):
-            return None
-        return super().get_cache_key(request, view)
-
-
-class AnonThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
-    """Unauthenticated requests, per address (`THROTTLE_ANON_RATE`)."""
-
-    scope = "anon"
-
-
-class AuthThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
-    """Token requests per address, against password guessing (`THROTTLE_AUTH_RATE`).
-
-    The token view authenticates nobody, so every request counts as anonymous here.
-    """
-
-    scope = "auth"
-
-
 # -- schema ---------------------------------------------------------------------------------
 
 
@@ -303,7 +245,7 @@ class ErrorItemSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ErrorType.ALL)
-    errors = ErrorItemSerializer(many=True)
+    errors = ErrorItemSerializer(many=True)  # type: ignore[assignment]  # a field named like Serializer.errors
 
 
 ERROR_DESCRIPTIONS = {

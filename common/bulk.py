@@ -23,13 +23,14 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     if not rows:
         return []
     meta = model._meta
-    model_fields = [meta.get_field(name) for name in fields]
+    # Concrete columns only (never reverse relations): the names are attnames of this table.
+    model_fields: list[models.Field[Any, Any]] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
     if connection.vendor != "postgresql":
         objs = [model(**dict(zip((f.attname for f in model_fields), row, strict=True))) for row in rows]
-        return [obj.pk for obj in model.objects.bulk_create(objs, batch_size=500)]
+        return [obj.pk for obj in model._default_manager.bulk_create(objs, batch_size=500)]
     columns, casts, arrays = [], [], []
     for index, field in enumerate(model_fields):
-        columns.append(connection.ops.quote_name(field.column))
+        columns.append(connection.ops.quote_name(str(field.column)))
         values = [row[index] for row in rows]
         if field.get_internal_type() == "JSONField":
             values = [None if v is None else json.dumps(v, cls=DjangoJSONEncoder) for v in values]
@@ -39,7 +40,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
             f"SELECT * FROM unnest({', '.join(casts)}) "
-            f"RETURNING {connection.ops.quote_name(meta.pk.column)}",
+            f"RETURNING {connection.ops.quote_name(str(meta.pk.column))}",
             arrays,
         )
         return [pk for (pk,) in cursor.fetchall()]

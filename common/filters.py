@@ -32,7 +32,7 @@ class StorableCharField(forms.CharField):
     def to_python(self, value: Any) -> str:
         # Validate before stripping: strip() must not hide a NUL at the end.
         validate_storable(value)
-        return super().to_python(value)
+        return super().to_python(value)  # type: ignore[return-value]  # empty_value is "" here
 
 
 class StorableCharFilter(django_filters.CharFilter):

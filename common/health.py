@@ -40,7 +40,7 @@ def check_broker() -> bool:
             transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
         ) as connection:
             # No retries: a probe must answer fast; the orchestrator asks again.
-            connection.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)
+            connection.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)  # type: ignore[arg-type]
     except Exception:
         logger.warning("readiness: broker unreachable", exc_info=True)
         return False

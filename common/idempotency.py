@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.exceptions import ConflictError, ValidationFailed
@@ -35,14 +37,14 @@ KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-def request_fingerprint(data) -> str:
+def request_fingerprint(data: Any) -> str:
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def idempotency_key(request) -> str | None:
+def idempotency_key(request: Request) -> str | None:
     """The request's key, or None; a malformed key is a 400."""
-    key = request.headers.get(HEADER)
+    key: str | None = request.headers.get(HEADER)
     if key is None:
         return None
     if not KEY_RE.match(key):
@@ -52,7 +54,7 @@ def idempotency_key(request) -> str | None:
     return key
 
 
-def run_idempotent(*, request, scope: str, data, handler: Callable[[], Response]) -> Response:
+def run_idempotent(*, request: Request, scope: str, data: Any, handler: Callable[[], Response]) -> Response:
     """Run `handler` once per (user, scope, key); replay its stored response for repeats.
 
     Without a key, `handler` just runs. The same key with a different payload → ConflictError.
@@ -62,15 +64,17 @@ def run_idempotent(*, request, scope: str, data, handler: Callable[[], Response]
     if key is None:
         return handler()
     fingerprint = request_fingerprint(data)
+    user = request.user  # the views that take a key require authentication
+    assert user.is_authenticated
     with transaction.atomic():
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    user=request.user, scope=scope, key=key, request_hash=fingerprint
+                    user=user, scope=scope, key=key, request_hash=fingerprint
                 )
         except IntegrityError:
             # Another request holds or held this key; the insert waited for it to finish.
-            record = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
+            record = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
             return _replay(record, fingerprint)
         response = handler()
         if not status.is_success(response.status_code):
@@ -100,7 +104,7 @@ def idempotency_records_prune(*, older_than: timedelta | None = None, batch_size
     In batches, so a large backlog never holds one long transaction. Returns how many went.
     A key used again after this is treated as new.
     """
-    ttl = older_than or getattr(settings, "IDEMPOTENCY_KEY_TTL", DEFAULT_TTL)
+    ttl: timedelta = older_than or getattr(settings, "IDEMPOTENCY_KEY_TTL", None) or DEFAULT_TTL
     cutoff = timezone.now() - ttl
     deleted = 0
     while True:

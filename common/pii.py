@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -112,34 +113,34 @@ def reveal(value: Sensitive | str | None) -> str:
     return value.reveal() if isinstance(value, Sensitive) else value
 
 
-class EncryptedField(models.TextField):
+class EncryptedField(models.TextField):  # type: ignore[type-arg]
     """A text column holding a Fernet token; the Python value is a `Sensitive`."""
 
-    def __init__(self, *args, pii_kind: str = PiiKind.NAME, **kwargs) -> None:
+    def __init__(self, *args: Any, pii_kind: str = PiiKind.NAME, **kwargs: Any) -> None:
         self.pii_kind = pii_kind
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["pii_kind"] = self.pii_kind
         return name, path, args, kwargs
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Sensitive:
         if value in (None, ""):
             return Sensitive("", self.pii_kind)
         return Sensitive(decrypt(value), self.pii_kind)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Sensitive | None:
         if isinstance(value, Sensitive) or value is None:
             return value
         return Sensitive(str(value), self.pii_kind)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> str:
         clear = reveal(value)
         return encrypt(clear) if clear else ""
 
-    def value_to_string(self, obj):
+    def value_to_string(self, obj: models.Model) -> str:
         # Dumps and serializers get the mask, never the clear value.
         return str(self.value_from_object(obj))

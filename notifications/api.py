@@ -13,7 +13,7 @@ from notifications.models import Notification
 
 
 class NotificationOutput(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(read_only=True)
+    case: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     case_reference = serializers.SerializerMethodField()
     is_read = serializers.BooleanField(read_only=True)
 

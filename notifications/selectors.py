@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from notifications.models import Notification
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def notification_list_for(*, actor, unread_only: bool = False) -> QuerySet[Notification]:
+
+def notification_list_for(*, actor: User, unread_only: bool = False) -> QuerySet[Notification]:
     """The actor's notifications, newest first, with the case a row links to."""
     qs = Notification.objects.filter(recipient=actor).select_related("case").order_by("-id")
     if unread_only:
@@ -15,7 +21,7 @@ def notification_list_for(*, actor, unread_only: bool = False) -> QuerySet[Notif
     return qs
 
 
-def notification_unread_count_for(*, actor) -> int:
+def notification_unread_count_for(*, actor: User | AnonymousUser) -> int:
     if not actor.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()

@@ -12,21 +12,27 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import outbox
 from common.bulk import insert_rows
 from common.exceptions import NotFound
 from common.queue import enqueue_on_commit
 from notifications.backends import BACKENDS, get_backend
 from notifications.models import Channel, Delivery, DeliveryState, Notification
 
+if TYPE_CHECKING:
+    from accounts.models import User
+else:
+    User = get_user_model()
+
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 MAX_ATTEMPTS = 6
 DELIVERY_CHUNK = 200
@@ -34,34 +40,38 @@ DELIVERY_CHUNK = 200
 CATCH_UP_AFTER = timedelta(minutes=1)
 
 
+RETRY_BASE_SECONDS = 30.0
+RETRY_MAX_SECONDS = 3600.0
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff between delivery attempts: 30 s, 60 s, 120 s, ... capped at 1 h."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    return timedelta(seconds=outbox.backoff_delay(attempts, base=RETRY_BASE_SECONDS, cap=RETRY_MAX_SECONDS))
 
 
 @dataclass
 class Message:
     """One notification to send to several users (see `notify_bulk`)."""
 
-    recipients: Iterable
+    recipients: Iterable[Any]  # User objects or ids
     kind: str
     title: str
     body: str = ""
     case_id: int | None = None
     channels: Sequence[str] = (Channel.INAPP,)
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
     is_drill: bool = False
 
 
 def notify(
-    users: Iterable,
+    users: Iterable[Any],
     kind: str,
     title: str,
     body: str = "",
-    case=None,
+    case: Any = None,
     channels: Sequence[str] = (Channel.INAPP,),
     *,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     is_drill: bool = False,
 ) -> list[Notification]:
     """Notify `users` (User objects or ids) in-app and through the outbound `channels`.
@@ -98,7 +108,7 @@ def notify_bulk(messages: Sequence[Message]) -> list[int]:
     users = _load_users({_user_id(u) for group in recipients for u in group})
     backends = {c: get_backend(c) for c in BACKENDS if c != Channel.INAPP}
     now = timezone.now()
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     outbound: list[tuple[int, str]] = []  # (index in rows, channel)
     for message, group in zip(messages, recipients, strict=True):
         kind, title, body = str(message.kind), str(message.title)[:200], str(message.body)
@@ -128,11 +138,11 @@ def notify_bulk(messages: Sequence[Message]) -> list[int]:
     return ids
 
 
-def _user_id(user) -> int:
-    return user if isinstance(user, int) else user.pk
+def _user_id(user: Any) -> int:
+    return user if isinstance(user, int) else int(user.pk)
 
 
-def _load_users(ids: set[int]) -> dict[int, object]:
+def _load_users(ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}
     return {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True).only("pk", "email", "phone")}
@@ -148,63 +158,59 @@ def _enqueue_deliveries(delivery_ids: list[int]) -> None:
 def deliveries_send(*, delivery_ids: Sequence[int]) -> list[int]:
     """Send the pending deliveries among `delivery_ids` that are due; returns the ids to retry.
 
-    Rows are locked while sent (SKIP LOCKED), so a duplicate task or the catch-up run never
-    sends the same row twice at once. A failure counts an attempt and sets the next attempt
-    time (backoff), when the catch-up task (`notifications.deliver_pending`, every 30 s)
-    enqueues it again; after MAX_ATTEMPTS the row is failed. Error messages are not stored (they may name
-    an address): only the exception class.
+    Each row is claimed first (`common.outbox.claim_due`, which also counts the attempt), so a
+    duplicate task or the catch-up run never sends the same row twice at once. A failure sets
+    the next attempt time (backoff), when the catch-up task (`notifications.deliver_pending`,
+    every 30 s) enqueues it again; after MAX_ATTEMPTS the row is failed. Error messages are not
+    stored (they may name an address): only the exception class.
     """
-    retry: list[int] = []
     now = timezone.now()
-    with transaction.atomic():
-        rows = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("notification__recipient")
-            .filter(pk__in=delivery_ids, state=DeliveryState.PENDING)
-            .filter(Q(attempts=0) | Q(next_attempt_at__lte=now))
-            .order_by("pk")
-        )
-        for delivery in rows:
-            delivery.attempts += 1
-            try:
-                get_backend(delivery.channel).send(delivery.notification)
-            except Exception as exc:
-                delivery.last_error = type(exc).__name__[:200]
-                if delivery.attempts >= MAX_ATTEMPTS:
-                    delivery.state = DeliveryState.FAILED
-                    logger.error(
-                        "notification delivery failed for good",
-                        extra={"delivery_id": delivery.pk, "channel": delivery.channel, "error": delivery.last_error},
-                    )
-                else:
-                    delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-                    retry.append(delivery.pk)
-                    logger.warning(
-                        "notification delivery failed; will retry",
-                        extra={"delivery_id": delivery.pk, "channel": delivery.channel, "error": delivery.last_error},
-                    )
+    # A fresh row is due at once for its own task; `next_attempt_at` is then only the catch-up time.
+    claimed = outbox.claim_due(
+        Delivery,
+        ids=delivery_ids,
+        now=now,
+        due=Q(attempts=0) | Q(next_attempt_at__lte=now),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return []
+    rows = list(Delivery.objects.select_related("notification__recipient").filter(pk__in=claimed).order_by("pk"))
+    retry: list[int] = []
+    for delivery in rows:
+        try:
+            get_backend(delivery.channel).send(delivery.notification)
+        except Exception as exc:
+            delivery.last_error = type(exc).__name__[:200]
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.state = DeliveryState.FAILED
+                logger.error(
+                    "notification delivery failed for good",
+                    extra={"delivery_id": delivery.pk, "channel": delivery.channel, "error": delivery.last_error},
+                )
             else:
-                delivery.state = DeliveryState.SENT
-                delivery.sent_at = now
-                delivery.last_error = ""
-        Delivery.objects.bulk_update(rows, ["attempts", "state", "sent_at", "last_error", "next_attempt_at"])
+                delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempts)
+                retry.append(delivery.pk)
+                logger.warning(
+                    "notification delivery failed; will retry",
+                    extra={"delivery_id": delivery.pk, "channel": delivery.channel, "error": delivery.last_error},
+                )
+        else:
+            delivery.state = DeliveryState.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+    Delivery.objects.bulk_update(rows, ["state", "sent_at", "last_error", "next_attempt_at"])
     return retry
 
 
 def deliveries_enqueue_due(*, limit: int = 5000) -> int:
     """Re-enqueue pending deliveries whose next attempt time has passed (catch-up after a lost
     enqueue, a dead broker or a killed worker). Returns how many were enqueued."""
-    ids = list(
-        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    with transaction.atomic():
-        _enqueue_deliveries(ids)
-    return len(ids)
+    with transaction.atomic():  # the tasks are published when this block commits
+        return outbox.requeue_due(Delivery, enqueue=_enqueue_deliveries, now=timezone.now(), limit=limit)
 
 
-def notification_mark_read(*, actor, notification_id) -> Notification:
+def notification_mark_read(*, actor: User, notification_id: Any) -> Notification:
     """Mark one of the actor's notifications read (idempotent). NotFound for anyone else's."""
     try:
         notification_id = int(notification_id)
@@ -220,7 +226,7 @@ def notification_mark_read(*, actor, notification_id) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, actor) -> int:
+def notification_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor read; returns how many changed."""
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 

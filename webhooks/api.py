@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.exceptions import ActionNotPermitted
-from complaints.api.pagination import KeysetPagination
+from common.pagination import KeysetPagination
 from webhooks import selectors, services
 from webhooks.models import DeliveryState, EventType
 
@@ -70,7 +70,7 @@ class DeliverySerializer(serializers.Serializer):
 
 def _require_admin(request) -> None:
     if not request.user.has_perm("webhooks.manage_subscription"):
-        raise ActionNotPermitted(_("Only administrators may manage webhooks."))
+        raise ActionNotPermitted(str(_("Only administrators may manage webhooks.")))
 
 
 class SubscriptionListView(APIView):

@@ -9,29 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from complaints.models import ComplaintCase
-from timers.models import Deadline
+from complaints.selectors import case_event_facts
 from webhooks.models import EventType
 from webhooks.services import event_publish
 
 
 def case_data(case_id: int) -> dict[str, Any] | None:
     """What every case event says about the case (None if it does not exist)."""
-    row = (
-        ComplaintCase.objects.filter(pk=case_id)
-        .values("id", "reference", "state", "category__code", "severity", "escalation_level")
-        .first()
-    )
-    if row is None:
-        return None
-    return {
-        "case_id": row["id"],
-        "reference": row["reference"],
-        "state": row["state"],
-        "category": row["category__code"],
-        "severity": row["severity"],
-        "escalation_level": row["escalation_level"],
-    }
+    return case_event_facts(case_id=case_id)
 
 
 def on_case_created(sender, *, case_id: int, **kwargs) -> None:
@@ -50,16 +35,14 @@ def on_case_transitioned(
     event_publish(type=EventType.CASE_TRANSITIONED, data=data)
 
 
-def on_case_escalated(sender, *, case_id: int, level: int, deadline_id: int | None = None, **kwargs) -> None:
+def on_case_escalated(
+    sender, *, case_id: int, level: int, deadline_id: int | None = None, deadline_kind: str | None = None, **kwargs
+) -> None:
+    # The sender names the deadline's kind (the timers app owns deadlines; webhooks reads none).
     def data() -> dict[str, Any] | None:
         case = case_data(case_id)
         if case is not None:
-            kind = (
-                Deadline.objects.filter(pk=deadline_id).values_list("kind", flat=True).first()
-                if deadline_id
-                else None
-            )
-            case["escalation"] = {"level": level, "deadline_id": deadline_id, "deadline_kind": kind}
+            case["escalation"] = {"level": level, "deadline_id": deadline_id, "deadline_kind": deadline_kind}
         return case
 
     event_publish(type=EventType.CASE_ESCALATED, data=data)

@@ -1,9 +1,9 @@
 """Webhook subscriptions, event publishing and delivery attempts.
 
 Publishing writes an `Event` and one `Delivery` per matching subscription in one transaction and
-enqueues `webhooks.deliver` after commit. Each attempt claims its row with a conditional update
-(a lease on `next_attempt_at`), so duplicate tasks, a retry sweep and a crashed worker never
-send one delivery twice at the same time. Logs carry ids, types and status codes only: never
+enqueues `webhooks.deliver` after commit. Each attempt first claims its row
+(`common.outbox.claim_due`, a lease on `next_attempt_at`), so duplicate tasks, a retry sweep and a
+crashed worker never send one delivery twice at the same time. Logs carry ids, types and status codes only: never
 URLs (they may hold tokens), secrets or payloads.
 """
 
@@ -20,17 +20,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import outbox
 from common.exceptions import ActionNotPermitted, NotFound, ValidationFailed
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryState, Event, EventType, Subscription
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +85,7 @@ def target_refusal(url: str) -> tuple[str, str] | None:
         )
     except (socket.gaierror, UnicodeError):
         return "unresolvable", _("The host name cannot be resolved.")
-    if not infos or not all(_address_is_public(info[4][0]) for info in infos):
+    if not infos or not all(_address_is_public(str(info[4][0])) for info in infos):
         return "private_host", _(
             "Webhook targets on loopback or private network addresses are not allowed."
         )
@@ -90,12 +95,12 @@ def target_refusal(url: str) -> tuple[str, str] | None:
 # -- subscriptions ----------------------------------------------------------------------------
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: User) -> None:
     if not actor.has_perm("webhooks.manage_subscription"):
         raise ActionNotPermitted(_("Only administrators may manage webhooks."))
 
 
-def subscription_create(*, actor, url: str, events: list[str], secret: str = "") -> tuple[Subscription, str]:
+def subscription_create(*, actor: User, url: str, events: list[str], secret: str = "") -> tuple[Subscription, str]:
     """Subscribe `url` to `events`; returns the subscription and its signing secret.
 
     Shape checks happen in the API serializer; this enforces the admin role, known event
@@ -130,7 +135,7 @@ def subscription_create(*, actor, url: str, events: list[str], secret: str = "")
     return subscription, secret
 
 
-def subscription_deactivate(*, actor, subscription_id: int) -> None:
+def subscription_deactivate(*, actor: User, subscription_id: int) -> None:
     """Stop sending to a subscription (nothing is hard-deleted); its pending deliveries are cancelled."""
     _require_admin(actor)
     with transaction.atomic():
@@ -157,7 +162,7 @@ SUBSCRIBERS_TTL = 5.0
 _subscribers: tuple[float, list[tuple[int, list[str]]]] | None = None
 
 
-def subscribers_forget(**_kwargs) -> None:
+def subscribers_forget(**_kwargs: Any) -> None:
     """Drop this process's cached subscription list (connected to Subscription save/delete)."""
     global _subscribers
     _subscribers = None
@@ -189,13 +194,12 @@ def event_publish(
     subscribers = _subscriber_ids(type)
     if not subscribers:
         return None
-    if callable(data):
-        data = data()
-        if data is None:
-            return None
+    payload = data() if callable(data) else data
+    if payload is None:
+        return None
     now = timezone.now()
     with transaction.atomic():
-        event = Event.objects.create(type=type, data=data)
+        event = Event.objects.create(type=type, data=payload)
         deliveries = Delivery.objects.bulk_create(
             Delivery(event=event, subscription_id=pk, next_attempt_at=now) for pk in subscribers
         )
@@ -211,21 +215,16 @@ def delivery_enqueue(*, delivery_ids: list[int], countdown: float | None = None)
 
     for delivery_id in delivery_ids:
         try:
-            deliver.apply_async(args=[delivery_id], countdown=countdown)
+            deliver.apply_async(args=(delivery_id,), countdown=countdown)  # type: ignore[arg-type]
         except Exception:  # the broker is down: the row stays pending and `retry_pending` resends it
             logger.warning("webhook delivery not enqueued", extra={"delivery_id": delivery_id}, exc_info=True)
 
 
 def deliveries_requeue_due(*, limit: int = 500) -> int:
     """Enqueue pending deliveries whose next attempt is due (after a broker outage or lost task)."""
-    ids = list(
-        Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+    return outbox.requeue_due(
+        Delivery, enqueue=lambda ids: delivery_enqueue(delivery_ids=ids), now=timezone.now(), limit=limit
     )
-    if ids:
-        delivery_enqueue(delivery_ids=ids)
-    return len(ids)
 
 
 # -- delivering -------------------------------------------------------------------------------
@@ -244,13 +243,7 @@ def event_body(event: Event) -> bytes:
 
 def retry_delay(attempts: int) -> float:
     """Seconds before the next attempt after `attempts` failed ones: base, 2×base, 4×base, …"""
-    delay = settings.WEBHOOK_RETRY_BASE * 2 ** (attempts - 1)
-    return min(delay, settings.WEBHOOK_RETRY_MAX_DELAY)
-
-
-def _lease() -> timedelta:
-    # Longer than any attempt can take (the task's hard time limit), so a live attempt keeps it.
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 10)
+    return outbox.backoff_delay(attempts, base=settings.WEBHOOK_RETRY_BASE, cap=settings.WEBHOOK_RETRY_MAX_DELAY)
 
 
 @dataclass(frozen=True)
@@ -298,9 +291,9 @@ def delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     policy now refuses fails at once. The next attempt is enqueued after commit.
     """
     now = timezone.now()
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now + DUE_TOLERANCE
-    ).update(next_attempt_at=now + _lease(), updated_at=now)
+    claimed = outbox.claim_due(
+        Delivery, ids=[delivery_id], now=now, due=Q(next_attempt_at__lte=now + DUE_TOLERANCE), updated_at=now
+    )
     if not claimed:
         state = Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
         return AttemptOutcome(attempted=False, state=state or "")

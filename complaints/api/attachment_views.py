@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import RequestTooLarge
+from common.pagination import KeysetPagination
 from complaints import attachments
-from complaints.api.pagination import KeysetPagination
 from complaints.api.serializers import UserRefSerializer
 
 # Multipart framing around the file; a body declaring more than the limit plus this is refused

@@ -165,10 +165,3 @@ class CategorySerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})

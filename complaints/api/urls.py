@@ -1,16 +1,11 @@
 """/api/v1/ routes of the complaints API core (attachments and SLA policies have their own modules)."""
 
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import TokenView
 from complaints.api.views import CategoryViewSet, ComplaintViewSet
 
 router = SimpleRouter()
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("categories", CategoryViewSet, basename="category")
 
-urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="auth-token"),
-    *router.urls,
-]
+urlpatterns = router.urls

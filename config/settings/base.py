@@ -218,6 +218,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-deliver-pending": {"task": "notifications.deliver_pending", "schedule": timedelta(seconds=30)},
     "webhooks-retry-pending": {"task": "webhooks.retry_pending", "schedule": timedelta(seconds=60)},
+    "contingency-start-due-drills": {"task": "contingency.start_due_drills", "schedule": timedelta(minutes=1)},
     "common-prune-idempotency-records": {
         "task": "common.prune_idempotency_records",
         "schedule": timedelta(hours=1),
@@ -246,9 +247,9 @@ REST_FRAMEWORK = {
     ],
     # Per person, per integrating system (API-client accounts) and per address; 429 + Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "common.api.UserThrottle",
-        "common.api.ClientThrottle",
-        "common.api.AnonThrottle",
+        "accounts.throttles.UserThrottle",
+        "accounts.throttles.ClientThrottle",
+        "accounts.throttles.AnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("THROTTLE_USER_RATE", default="6000/min"),
@@ -289,13 +290,22 @@ SPECTACULAR_SETTINGS = {
         "ContactOutcomeEnum": "conduct.choices.ContactOutcome",
         "ContactPartyEnum": "conduct.choices.ContactParty",
         "ConductRuleKindEnum": "conduct.choices.RuleKind",
+        "DepartmentEnum": "contingency.choices.Department",
+        "MemberRoleEnum": "contingency.choices.MemberRole",
+        "PlaybookVersionStatusEnum": "contingency.choices.VersionStatus",
+        "ActivationStateEnum": "contingency.choices.ActivationState",
+        "ActivationTriggerEnum": "contingency.choices.ActivationTrigger",
     },
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Both print the `extra={...}` fields (common.logs); production switches the handler to JSON.
+    "formatters": {
+        "plain": {"()": "common.logs.PlainFormatter"},
+        "json": {"()": "common.logs.JsonFormatter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -1,7 +1,7 @@
 """Production: secrets and hosts must come from the environment; HTTPS assumed at the proxy."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -17,3 +17,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # A demo seeded on a production deployment must not carry a password printed in the README.
 DEMO_RANDOM_PASSWORDS = True
+# One JSON object per line, extras as fields, for the log collector (README "Logs").
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # type: ignore[index]

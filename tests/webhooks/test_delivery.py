@@ -132,6 +132,18 @@ def test_case_escalated_event_carries_the_level(admin_user, agent, receiver):
     assert Event.objects.get().data["escalation"] == {"level": 2, "deadline_id": None, "deadline_kind": None}
 
 
+@pytest.mark.django_db
+def test_case_escalated_event_names_the_deadline_kind_the_sender_gives(admin_user, agent, receiver):
+    subscribe(admin_user, receiver.url, events=["case.escalated"])
+    case = make_case(actor=agent)
+
+    signals.case_escalated.send(
+        sender=ComplaintCase, case_id=case.pk, deadline_id=7, deadline_kind="resolve", level=1
+    )
+
+    assert Event.objects.get().data["escalation"] == {"level": 1, "deadline_id": 7, "deadline_kind": "resolve"}
+
+
 # -- one attempt ------------------------------------------------------------------------------
 
 

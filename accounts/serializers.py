@@ -1,0 +1,14 @@
+"""Request and response shapes of the token endpoint (API.md "Basics")."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
