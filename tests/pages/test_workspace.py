@@ -360,3 +360,19 @@ def test_the_workspace_query_count_does_not_grow_with_the_timeline(login, agent,
         counts.append(len(ctx.captured_queries))
     assert counts[1] <= counts[0] + 2, counts
     assert ComplaintCase.objects.get(pk=long.pk).state == "follow_up"
+
+
+def test_a_deadline_near_its_end_is_flagged_with_the_time_left(login, agent, case_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from timers.models import Deadline
+
+    Deadline.objects.filter(case=case_a).update(warn_at=timezone.now() - timedelta(minutes=5))
+
+    html = login(agent).get(_url(case_a)).content.decode()
+    deadlines = html.split('id="deadlines"')[1].split("</ul>")[0]
+
+    assert "list-group-item-warning" in deadlines
+    assert 'role="status"' in deadlines
