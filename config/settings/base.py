@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -230,9 +230,18 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="complaints@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.LoggingSmsBackend")
 
+# API tokens (django-rest-knox): hashed at rest, expiring. Seconds; people 10 h, API clients 90 days.
+TOKEN_TTL_PERSON = env.int("TOKEN_TTL_PERSON", default=10 * 3600)
+TOKEN_TTL_API_CLIENT = env.int("TOKEN_TTL_API_CLIENT", default=90 * 24 * 3600)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=TOKEN_TTL_PERSON),  # accounts.tokens picks the TTL per role
+    "AUTH_HEADER_PREFIX": "Token",  # clients keep sending `Authorization: Token <token>`
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
