@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import TokenRequestSerializer, TokenSerializer
-from accounts.throttles import AuthThrottle
+from accounts.throttles import AuthThrottle, AuthUsernameThrottle
 from accounts.tokens import token_issue
 from common.api import ErrorSerializer, LimitedJSONParser
 
@@ -27,11 +27,11 @@ def _bad(attr: str | None, code: str, message: str) -> exceptions.ValidationErro
 
 
 class TokenView(APIView):
-    """No session or token needed to ask for one; throttled per address against password guessing."""
+    """No session or token needed to ask for one; throttled per address and per username."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AuthThrottle]
+    throttle_classes = [AuthThrottle, AuthUsernameThrottle]
     parser_classes = [LimitedJSONParser]
 
     @extend_schema(

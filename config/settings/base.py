@@ -115,6 +115,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
+# How many proxies in front append to X-Forwarded-For; 0 = ignore the header (common.net.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "common.net.client_ip"
 # Locking by username is the rule (a person's account, whichever desk they type at); guessing from
 # one address is slowed by the per-address throttles of the API and the proxy, not by axes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -163,9 +166,18 @@ CONDUCT_CHECK_WINDOW_DAYS = env.int("CONDUCT_CHECK_WINDOW_DAYS", default=30)
 CONDUCT_IMPORT_MAX_BYTES = 4 * 1024 * 1024  # the contact import's body (and CSV) limit
 
 REDIS_URL = env("REDIS_URL", default="")
+# A dead Redis must fail a cache call within a second, not hang the request (throttles, sessions).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
