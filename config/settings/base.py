@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.InterfaceLanguageMiddleware",  # zh-hans unless the switcher says otherwise
     "django.middleware.common.CommonMiddleware",
+    "common.middleware.ApiBodyGuard",  # before CSRF, which would parse a form body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -260,11 +261,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
-    "DEFAULT_PARSER_CLASSES": [
-        "common.api.LimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only; a view that takes files names its parsers (`parser_classes`), and
+    # common.middleware.ApiBodyGuard refuses any other body type before it is read (415).
+    "DEFAULT_PARSER_CLASSES": ["common.api.LimitedJSONParser"],
     # Per person, per integrating system (API-client accounts) and per address; 429 + Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.throttles.UserThrottle",
