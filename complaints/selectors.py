@@ -219,3 +219,44 @@ def case_event_facts(*, case_id: int) -> dict[str, object] | None:
         "severity": row["severity"],
         "escalation_level": row["escalation_level"],
     }
+
+
+# -- for the contingency app (volume triggers, activation timelines) -----------------------
+
+
+def case_count_received_since(*, category_id: int, since) -> int:
+    """How many cases of the category were received since `since` (index case_cat_recv)."""
+    return ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since).count()
+
+
+def case_ids_received_since(*, category_id: int, since, limit: int = 1000) -> list[int]:
+    """Ids of the category's cases received since `since`, newest first (index case_cat_recv)."""
+    return list(
+        ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since)
+        .order_by("-received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def case_trigger_facts(*, case_id: int) -> dict | None:
+    """What a trigger check reads of a case: category, severity, risk flags, state, reference."""
+    return (
+        ComplaintCase.objects.filter(pk=case_id)
+        .values("id", "category_id", "severity", "risk_flags", "state", "reference", "received_at")
+        .first()
+    )
+
+
+def case_events_of_cases(*, case_ids: list[int], limit: int = 500) -> QuerySet[CaseEvent]:
+    """The timeline entries of several cases, oldest first (for a shared activation timeline)."""
+    return CaseEvent.objects.filter(case_id__in=case_ids).select_related("actor", "case").order_by("at", "id")[:limit]
+
+
+def case_ids_existing(*, case_ids: list[int]) -> set[int]:
+    """Which of these case ids exist (for other apps' input validation)."""
+    return set(ComplaintCase.objects.filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
+def category_get_by_code(*, code: str) -> Category | None:
+    """A category by its code, active or not."""
+    return Category.objects.filter(code=code).first()

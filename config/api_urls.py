@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("webhooks.urls")),
     path("", include("notifications.urls")),
     path("", include("conduct.api.urls")),
+    path("", include("contingency.api.urls")),
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("notifications.page_urls")),  # /notifications/
     path("", include("conduct.urls")),  # pages: contact upload on a case
+    path("", include("contingency.urls")),  # pages, before the complaints pages
     path("", include("complaints.urls")),  # pages
 ]
 

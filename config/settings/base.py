@@ -231,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-deliver-pending": {"task": "notifications.deliver_pending", "schedule": timedelta(seconds=30)},
     "webhooks-retry-pending": {"task": "webhooks.retry_pending", "schedule": timedelta(seconds=60)},
+    "contingency-start-due-drills": {"task": "contingency.start_due_drills", "schedule": timedelta(minutes=1)},
     "common-prune-idempotency-records": {
         "task": "common.prune_idempotency_records",
         "schedule": timedelta(hours=1),
@@ -309,6 +310,11 @@ SPECTACULAR_SETTINGS = {
         "ContactOutcomeEnum": "conduct.choices.ContactOutcome",
         "ContactPartyEnum": "conduct.choices.ContactParty",
         "ConductRuleKindEnum": "conduct.choices.RuleKind",
+        "DepartmentEnum": "contingency.choices.Department",
+        "MemberRoleEnum": "contingency.choices.MemberRole",
+        "PlaybookVersionStatusEnum": "contingency.choices.VersionStatus",
+        "ActivationStateEnum": "contingency.choices.ActivationState",
+        "ActivationTriggerEnum": "contingency.choices.ActivationTrigger",
     },
 }
 

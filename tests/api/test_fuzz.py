@@ -4,12 +4,8 @@ In-process over WSGI inside the test transaction, as an admin (who may call ever
 bounded in examples so the whole run stays well under a minute.
 """
 
-import json
-
 import pytest
-import schemathesis
 from django.core import signals
-from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
@@ -21,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.tokens import token_issue
 from tests.factories import make_case
+from tests.openapi import wsgi_schema
 
 OUR_PATHS = (
     r"^/api/v1/(auth/token/|categories/|complaints/"
@@ -40,18 +37,8 @@ def in_test_transaction(db):
     signals.request_finished.connect(close_old_connections)
 
 
-def _generated_schema() -> dict:
-    """The schema the app serves at /api/schema/ (which needs a login), generated in process."""
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.renderers import OpenApiJsonRenderer
-
-    return json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
-
-
 # Generating the schema needs no database, so it loads at collection.
-APP = get_wsgi_application()
-schema = schemathesis.openapi.from_dict(_generated_schema()).include(path_regex=OUR_PATHS)
-schema.app = APP
+schema = wsgi_schema(path_regex=OUR_PATHS)
 
 
 @pytest.fixture(params=["admin_user", "callcenter"])

@@ -2,18 +2,18 @@
 way tests/api/test_fuzz.py does the complaints API: no input gives a 500 or an undocumented answer."""
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
 from accounts.tokens import token_issue
-from tests.api.test_fuzz import APP, CHECKS, _real_id, in_test_transaction  # noqa: F401  (fixture)
+from tests.api.test_fuzz import CHECKS, _real_id, in_test_transaction  # noqa: F401  (fixture)
 from tests.factories import make_case
+from tests.openapi import wsgi_schema
 
 CONDUCT_PATHS = (
     r"^/api/v1/(collection-contacts/|conduct-rules/(\{code\}/)?|reports/conduct/|"
     r"complaints/\{id\}/(contacts|conduct-check)/)$"
 )
-schema = schemathesis.openapi.from_wsgi("/api/schema/", APP).include(path_regex=CONDUCT_PATHS)
+schema = wsgi_schema(path_regex=CONDUCT_PATHS)
 
 
 @pytest.fixture(params=["admin_user", "callcenter"])

@@ -1,1 +1,0 @@
-"""Emergency group, playbooks and activations arrive with the contingency issue."""

@@ -1,0 +1,115 @@
+"""Automatic activation: case events (sent after the case's transaction commits) run the trigger check.
+
+Cost on intake for a case that matches nothing: one indexed read of the case (its category,
+severity, flags) plus one indexed count per volume trigger of its category; the triggers
+themselves come from the per-process cache (contingency.triggers).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from complaints.choices import OPEN_STATES
+from contingency.choices import LinkReason
+from contingency.models import ActivationCase
+from contingency.services.activations import activation_open_or_join
+from contingency.triggers import active_triggers
+
+logger = logging.getLogger(__name__)
+
+EMERGENCY_LEVEL = 3
+SPIKE_LINK_LIMIT = 1000
+
+
+def _already_linked_playbooks(case_id: int) -> set[int]:
+    return set(ActivationCase.objects.filter(case_id=case_id).values_list("activation__playbook_id", flat=True))
+
+
+def activation_check_case(*, case_id: int) -> list[int]:
+    """Open or join the activations whose active trigger the case matches; returns their ids.
+
+    A case opens a playbook's activation once: after it was covered by one (even a closed one)
+    its later transitions do not start that playbook again.
+    """
+    from complaints.selectors import case_count_received_since, case_ids_received_since, case_trigger_facts
+
+    triggers = active_triggers()
+    if not triggers:
+        return []
+    facts = case_trigger_facts(case_id=case_id)
+    if facts is None or facts["state"] not in OPEN_STATES:
+        return []
+    category_id = facts["category_id"]
+    candidates = [t for t in triggers if t.applies_to(category_id)]
+    matched: list[tuple] = []
+    now = timezone.now()
+    for trigger in candidates:
+        if trigger.matches_case(severity=facts["severity"], risk_flags=facts["risk_flags"]):
+            matched.append((trigger, [case_id], LinkReason.TRIGGER))
+        elif trigger.volume_count and trigger.volume_window:
+            since = now - trigger.volume_window
+            if facts["received_at"] < since:
+                continue
+            if case_count_received_since(category_id=category_id, since=since) >= trigger.volume_count:
+                matched.append((trigger, None, LinkReason.VOLUME))
+    if not matched:
+        return []
+    linked = _already_linked_playbooks(case_id)
+    opened = []
+    for trigger, case_ids, reason in matched:
+        if trigger.playbook_id in linked:
+            continue
+        window_cases = None
+        if case_ids is None:
+            # The spike: its opener links every case of the window; a joiner only itself.
+            since = now - trigger.volume_window
+
+            def window_cases(since=since):
+                return case_ids_received_since(category_id=category_id, since=since, limit=SPIKE_LINK_LIMIT)
+
+        activation, _created = activation_open_or_join(
+            playbook_id=trigger.playbook_id,
+            category_id=trigger.category_id or category_id,
+            case_ids=[case_id],
+            reason=reason,
+            more_cases_on_open=window_cases,
+        )
+        if activation is not None:
+            opened.append(activation.pk)
+    return opened
+
+
+def activation_for_escalation(*, case_id: int) -> int | None:
+    """A case escalated to the emergency group opens or joins its category's playbook activation."""
+    from complaints.selectors import case_trigger_facts
+
+    facts = case_trigger_facts(case_id=case_id)
+    if facts is None or facts["state"] not in OPEN_STATES:
+        return None
+    category_id = facts["category_id"]
+    triggers = active_triggers()
+    # The category's own playbook first; a category-wide one only if the category has none.
+    ranked = [t for t in triggers if t.category_id == category_id] or [t for t in triggers if t.category_id is None]
+    if not ranked:
+        return None
+    trigger = sorted(ranked, key=lambda t: t.playbook_id)[0]
+    activation, _created = activation_open_or_join(
+        playbook_id=trigger.playbook_id, category_id=trigger.category_id or category_id,
+        case_ids=[case_id], reason=LinkReason.ESCALATION,
+    )
+    return activation.pk if activation else None
+
+
+def on_case_created(sender, *, case_id: int, **kwargs) -> None:
+    activation_check_case(case_id=case_id)
+
+
+def on_case_transitioned(sender, *, case_id: int, **kwargs) -> None:
+    activation_check_case(case_id=case_id)
+
+
+def on_case_escalated(sender, *, case_id: int, level: int, **kwargs) -> None:
+    if int(level) >= EMERGENCY_LEVEL:
+        activation_for_escalation(case_id=case_id)

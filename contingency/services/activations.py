@@ -1,0 +1,436 @@
+"""Opening, joining and running activations: one transaction each, side effects after commit.
+
+Opening is decided by the database: the partial unique constraint
+`activation_one_open_per_playbook` allows one open real activation per (playbook, category).
+An opener inserts inside a savepoint; the loser of a race gets IntegrityError, rolls back its
+savepoint and joins the winner's row instead (locked FOR UPDATE, so links are added one
+linker at a time). Twenty concurrent cases of one spike therefore make one activation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from common.exceptions import (
+    ActionNotPermitted,
+    ConflictError,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+from contingency import selectors, timers
+from contingency.choices import (
+    OPEN_ACTIVATION_STATES,
+    ActivationEventKind,
+    ActivationState,
+    ActivationTrigger,
+    LinkReason,
+    VersionStatus,
+)
+from contingency.models import (
+    Activation,
+    ActivationCase,
+    ActivationEvent,
+    ActivationTask,
+    Playbook,
+    PlaybookVersion,
+    Review,
+)
+from notifications.models import Channel
+from notifications.services import notify
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+ALERT_CHANNELS = (Channel.INAPP, Channel.EMAIL, Channel.SMS)
+TRANSITIONS = ("acknowledge", "resolve", "submit_review")
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def event_record(
+    activation: Activation, *, kind: str, actor=None, summary: str = "", body: str = "", data: dict | None = None
+) -> ActivationEvent:
+    """Add an entry to the activation's shared timeline (inside the caller's transaction)."""
+    member = selectors.group_member_of(actor) if actor is not None else None
+    return ActivationEvent.objects.create(
+        activation=activation, kind=kind, actor=actor, department=member.department if member else "",
+        summary=str(summary)[:500], body=body, data=data or {},
+    )
+
+
+def _version_for(playbook_id: int) -> PlaybookVersion | None:
+    return PlaybookVersion.objects.filter(playbook_id=playbook_id, status=VersionStatus.ACTIVE).first()
+
+
+def _department_assignees() -> dict[str, int]:
+    """Per department, who takes its tasks: a member on duty first, else any active member."""
+    assignees: dict[str, int] = {}
+    for member in selectors.group_member_list().order_by("-on_duty", "role", "id"):
+        assignees.setdefault(member.department, member.user_id)
+    return assignees
+
+
+def _copy_tasks(activation: Activation, version: PlaybookVersion) -> list[ActivationTask]:
+    assignees = _department_assignees()
+    tasks = ActivationTask.objects.bulk_create(
+        ActivationTask(
+            activation=activation,
+            order=step.get("order") or index + 1,
+            title=step.get("title", "")[:200],
+            title_en=step.get("title_en", "")[:200],
+            instructions=step.get("instructions", ""),
+            instructions_en=step.get("instructions_en", ""),
+            department=step["department"],
+            required=step.get("required", True),
+            assignee_id=assignees.get(step["department"]),
+            due_at=activation.activated_at + timedelta(seconds=step["due_within"]),
+        )
+        for index, step in enumerate(sorted(version.steps, key=lambda s: s.get("order") or 0))
+    )
+    for task in tasks:
+        timers.task_deadline_open(task)
+    return tasks
+
+
+def _alert_recipients(activation: Activation) -> list[int]:
+    on_duty = [m.user_id for m in selectors.members_on_duty()]
+    if not on_duty:
+        # Nobody on the rota: the whole group hears of it rather than nobody.
+        on_duty = [m.user_id for m in selectors.group_member_list()]
+    return ([activation.lead_id] if activation.lead_id else []) + on_duty
+
+
+def _alert(activation: Activation, *, case_count: int) -> None:
+    params = {"playbook": activation.playbook.name_zh, "count": case_count, "id": activation.pk}
+    if activation.is_drill:
+        title = _("Drill: emergency response #%(id)s started (%(playbook)s)") % params
+    else:
+        title = _("Emergency response #%(id)s started: %(playbook)s") % params
+    body = _("%(count)d case(s) covered. Acknowledge the activation and take your department's tasks.") % params
+    notify(
+        _alert_recipients(activation), "activation", title, body, channels=ALERT_CHANNELS,
+        data={"activation_id": activation.pk}, is_drill=activation.is_drill,
+    )
+
+
+def _publish(activation: Activation, type_: str, **extra) -> None:
+    if activation.is_drill:
+        return  # drills have no effect outside the product
+    from webhooks.services import event_publish
+
+    def data() -> dict:
+        # Ids and codes only: no personal data.
+        return {
+            "activation_id": activation.pk,
+            "playbook_id": activation.playbook_id,
+            "playbook_version": activation.playbook_version.number,
+            "category": activation.category.code if activation.category_id else None,
+            "state": activation.state,
+            "trigger": activation.trigger,
+            "case_ids": list(activation.case_links.order_by("id").values_list("case_id", flat=True)),
+            **extra,
+        }
+
+    event_publish(type=type_, data=data)
+
+
+def _link_cases(activation: Activation, case_ids: Iterable[int], *, reason: str, actor=None) -> list[int]:
+    """Link cases to a locked activation; returns the ids newly linked (each gets a case timeline entry)."""
+    from complaints.services import EventRow, case_events_record_bulk
+
+    wanted = list(dict.fromkeys(case_ids))
+    if not wanted or activation.is_drill:
+        return []
+    existing = set(ActivationCase.objects.filter(activation=activation, case_id__in=wanted).values_list("case_id", flat=True))
+    new = [pk for pk in wanted if pk not in existing]
+    if not new:
+        return []
+    ActivationCase.objects.bulk_create(ActivationCase(activation=activation, case_id=pk, reason=reason) for pk in new)
+    summary = _("Covered by emergency response #%(id)s (%(playbook)s)") % {
+        "id": activation.pk, "playbook": activation.playbook.name_zh,
+    }
+    data = {"activation_id": activation.pk, "playbook_id": activation.playbook_id, "reason": reason}
+    case_events_record_bulk(EventRow(case_id=pk, kind="activation", summary=summary, data=data) for pk in new)
+    event_record(
+        activation, kind=ActivationEventKind.CASE_LINKED, actor=actor,
+        summary=_("%(n)d case(s) linked") % {"n": len(new)}, data={"case_ids": new, "reason": reason},
+    )
+    return new
+
+
+def _lock_open(*, playbook_id: int, category_id: int | None) -> Activation | None:
+    return (
+        Activation.objects.select_for_update(of=("self",))
+        .select_related("playbook", "playbook_version", "category")
+        .filter(playbook_id=playbook_id, category_id=category_id, state__in=OPEN_ACTIVATION_STATES, is_drill=False)
+        .first()
+    )
+
+
+# -- opening and joining ---------------------------------------------------------------------
+
+
+def activation_open_or_join(
+    *,
+    playbook_id: int,
+    category_id: int | None,
+    case_ids: list[int],
+    reason: str,
+    trigger: str = ActivationTrigger.AUTO,
+    actor=None,
+    lead_id: int | None = None,
+    note: str = "",
+    more_cases_on_open: Callable[[], list[int]] | None = None,
+) -> tuple[Activation | None, bool]:
+    """Open an activation of the playbook's active version for these cases, or join the open one.
+
+    Returns (activation, created); (None, False) when the playbook has no active version.
+    `more_cases_on_open` gives further cases to link only when this call opens it (a spike's window).
+    On creation: tasks from the version's steps, the timeline, the case timeline entries, the
+    lead's and on-duty members' alerts (in-app, e-mail, SMS) and `activation.created`.
+    """
+    with transaction.atomic():
+        existing = _lock_open(playbook_id=playbook_id, category_id=category_id)
+        if existing is not None:
+            _link_cases(existing, case_ids, reason=reason, actor=actor)
+            return existing, False
+        version = _version_for(playbook_id)
+        if version is None:
+            return None, False
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                activation = Activation.objects.create(
+                    playbook_id=playbook_id, playbook_version=version, category_id=category_id,
+                    trigger=trigger, lead_id=lead_id or selectors.lead_for_new_activation(at=now),
+                    note=note, created_by=actor, activated_at=now,
+                )
+        except IntegrityError:
+            # Someone opened it first (the partial unique constraint): join theirs.
+            existing = _lock_open(playbook_id=playbook_id, category_id=category_id)
+            if existing is None:
+                raise
+            _link_cases(existing, case_ids, reason=reason, actor=actor)
+            return existing, False
+        activation = Activation.objects.select_related("playbook", "playbook_version", "category").get(pk=activation.pk)
+        _copy_tasks(activation, version)
+        event_record(
+            activation, kind=ActivationEventKind.ACTIVATED, actor=actor,
+            summary=_("Emergency response started (%(trigger)s)") % {"trigger": activation.get_trigger_display()},
+            body=note, data={"playbook_version": version.number, "reason": reason},
+        )
+        if more_cases_on_open is not None:
+            case_ids = [*case_ids, *more_cases_on_open()]
+        linked = _link_cases(activation, case_ids, reason=reason, actor=actor)
+        _alert(activation, case_count=len(linked))
+        _publish(activation, "activation.created")
+    logger.info(
+        "activation opened",
+        extra={"activation_id": activation.pk, "playbook_id": playbook_id, "cases": len(linked), "trigger": trigger},
+    )
+    return activation, True
+
+
+def activation_start_drill(*, playbook: Playbook, actor=None) -> Activation:
+    """Run the playbook's active version as a drill: no cases, alerts marked as drills, no webhooks."""
+    version = _version_for(playbook.pk)
+    if version is None:
+        raise ValidationFailed.single("playbook", "no_active_version", _("The playbook has no active version."))
+    now = timezone.now()
+    lead_id = actor.pk if actor is not None and actor.has_perm("contingency.drills") and not actor.is_superuser else None
+    activation = Activation.objects.create(
+        playbook=playbook, playbook_version=version, category_id=playbook.category_id, is_drill=True,
+        trigger=ActivationTrigger.MANUAL, lead_id=lead_id or selectors.lead_for_new_activation(at=now),
+        created_by=actor, activated_at=now,
+    )
+    activation = Activation.objects.select_related("playbook", "playbook_version", "category").get(pk=activation.pk)
+    _copy_tasks(activation, version)
+    event_record(activation, kind=ActivationEventKind.ACTIVATED, actor=actor, summary=_("Drill started"),
+                 data={"playbook_version": version.number, "drill": True})
+    _alert(activation, case_count=0)
+    return activation
+
+
+def activation_create_manual(*, actor, playbook_id: int, case_ids: list[int], note: str = "") -> tuple[Activation, bool]:
+    """A lead activates a playbook by hand for several cases (joins the open activation if any).
+
+    Input is validated by the API serializer (the playbook exists, the cases exist).
+    """
+    if not actor.has_perm("contingency.activate"):
+        raise ActionNotPermitted(_("Only the emergency lead may activate a playbook."))
+    playbook = Playbook.objects.filter(pk=playbook_id).first()
+    if playbook is None:
+        raise ValidationFailed.single("playbook", "does_not_exist", _("No such playbook."))
+    if _version_for(playbook.pk) is None:
+        raise ValidationFailed.single("playbook", "no_active_version", _("The playbook has no active version."))
+    category_id = playbook.category_id
+    if category_id is None and case_ids:
+        from complaints.selectors import case_trigger_facts
+
+        facts = case_trigger_facts(case_id=case_ids[0])
+        category_id = facts["category_id"] if facts else None
+    lead_id = None if actor.is_superuser else actor.pk
+    activation, created = activation_open_or_join(
+        playbook_id=playbook.pk, category_id=category_id, case_ids=case_ids, reason=LinkReason.MANUAL,
+        trigger=ActivationTrigger.MANUAL, actor=actor, lead_id=lead_id, note=note,
+    )
+    assert activation is not None
+    if not created and note:
+        with transaction.atomic():
+            event_record(activation, kind=ActivationEventKind.COMMENT, actor=actor, summary=note[:200], body=note)
+    return activation, created
+
+
+# -- the response ------------------------------------------------------------------------------
+
+
+def activation_transition(*, activation_id, name: str, actor, payload: dict) -> Activation:
+    """Fire `acknowledge`, `resolve` or `submit_review` (payload already shaped by the API).
+
+    Refusals: unknown name or invisible activation → NotFound; not lead/admin →
+    ActionNotPermitted; not possible from the state, or required tasks open without an
+    override reason → TransitionNotAllowed; a concurrent transition → ConflictError.
+    """
+    if name not in TRANSITIONS:
+        raise NotFound(_("Unknown transition “%(name)s”.") % {"name": name})
+    activation = selectors.activation_get_for(actor=actor, activation_id=activation_id)
+    if not actor.has_perm("contingency.activate"):
+        raise ActionNotPermitted(_("Only the emergency lead may move the activation on."))
+    try:
+        with transaction.atomic():
+            activation = (
+                Activation.objects.select_for_update(of=("self",))
+                .select_related("playbook", "playbook_version", "category")
+                .get(pk=activation.pk)
+            )
+            method = getattr(activation, name)
+            if not method._django_fsm.has_transition(activation.state):
+                raise TransitionNotAllowed(
+                    _("“%(name)s” is not possible from state “%(state)s”.")
+                    % {"name": name, "state": activation.get_state_display()}
+                )
+            now = timezone.now()
+            from_state = activation.state
+            data: dict = {}
+            if name == "acknowledge":
+                activation.acknowledge(at=now)
+            elif name == "resolve":
+                override = (payload.get("override_reason") or "").strip()
+                open_required = list(
+                    activation.tasks.filter(required=True, done_at__isnull=True).values_list("pk", flat=True)
+                )
+                if open_required and not override:
+                    raise TransitionNotAllowed(
+                        _("%(n)d required task(s) are still open; finish them or give an override reason.")
+                        % {"n": len(open_required)},
+                        code="required_tasks_open",
+                    )
+                activation.resolve(at=now, override_reason=override if open_required else "")
+                if open_required:
+                    data = {"override_reason": override, "open_required_tasks": open_required}
+            else:
+                activation.submit_review(at=now)
+                review_fields = {k: payload[k] for k in ("summary", "root_cause", "what_worked", "improvements")}
+                Review.objects.create(activation=activation, submitted_by=actor, submitted_at=now, **review_fields)
+            activation.save()
+            event_record(
+                activation, kind=ActivationEventKind.TRANSITION, actor=actor,
+                summary=_("%(from)s → %(to)s") % {
+                    "from": ActivationState(from_state).label, "to": activation.get_state_display(),
+                },
+                data={"transition": name, "from": from_state, "to": activation.state, **data},
+            )
+            if name == "resolve" and activation.is_drill:
+                from contingency.services.drills import drill_complete
+
+                drill_complete(activation=activation)
+            _publish(activation, "activation.transitioned", transition={"name": name, "from": from_state,
+                                                                       "to": activation.state})
+    except ConcurrentTransition as exc:
+        raise ConflictError(_("Someone else moved this activation on at the same moment; reload it.")) from exc
+    if name == "submit_review" and payload.get("propose_version"):
+        from contingency.services.playbooks import playbook_version_propose
+
+        playbook_version_propose(actor=actor, playbook_id=activation.playbook_id, review_id=activation.review.pk)
+    logger.info("activation transitioned", extra={"activation_id": activation.pk, "transition": name})
+    return selectors.activation_get_for(actor=actor, activation_id=activation.pk)
+
+
+def activation_task_complete(*, activation_id, task_id, actor, notes: str = "") -> ActivationTask:
+    """Mark a task of the activation done (lead, member, admin); a task of another activation is NotFound."""
+    activation = selectors.activation_get_for(actor=actor, activation_id=activation_id)
+    if not actor.has_perm("contingency.complete_tasks"):
+        raise ActionNotPermitted(_("Your role may not complete emergency tasks."))
+    try:
+        task_pk = int(task_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("No such task.")) from None
+    with transaction.atomic():
+        task = ActivationTask.objects.select_for_update().filter(pk=task_pk, activation_id=activation.pk).first()
+        if task is None:
+            raise NotFound(_("No such task."))
+        if activation.state not in OPEN_ACTIVATION_STATES:
+            raise TransitionNotAllowed(_("The activation is no longer open."))
+        if task.done_at is not None:
+            raise ConflictError(_("The task is done already."))
+        now = timezone.now()
+        task.done_at, task.done_by, task.notes = now, actor, notes
+        task.save(update_fields=["done_at", "done_by", "notes"])
+        timers.task_deadline_close(task)
+        event_record(
+            activation, kind=ActivationEventKind.TASK_COMPLETED, actor=actor,
+            summary=_("Task done: %(title)s") % {"title": task.title}, body=notes,
+            data={"task_id": task.pk, "on_time": now <= task.due_at},
+        )
+    return task
+
+
+def activation_comment_add(*, activation_id, actor, body: str) -> ActivationEvent:
+    """A comment on the shared timeline, stamped with the author's department."""
+    activation = selectors.activation_get_for(actor=actor, activation_id=activation_id)
+    if not actor.has_perm("contingency.complete_tasks"):
+        raise ActionNotPermitted(_("Your role may not write on the activation timeline."))
+    with transaction.atomic():
+        return event_record(activation, kind=ActivationEventKind.COMMENT, actor=actor, summary=body[:200], body=body)
+
+
+def task_overdue_record(*, task: ActivationTask) -> bool:
+    """Tell the lead, once, that `task` is overdue and note it on the timeline (the timer's
+    handler calls this inside the sweep's transaction). A conditional update is the guard:
+    a done task, a closed activation or a repeat does nothing; returns whether it fired."""
+    activation = Activation.objects.select_related("playbook").get(pk=task.activation_id)
+    if activation.state not in OPEN_ACTIVATION_STATES:
+        return False
+    marked = ActivationTask.objects.filter(
+        pk=task.pk, done_at__isnull=True, overdue_notified_at__isnull=True
+    ).update(overdue_notified_at=timezone.now())
+    if not marked:
+        return False
+    summary = _("Task overdue: %(title)s") % {"title": task.title}
+    event_record(activation, kind=ActivationEventKind.TASK_OVERDUE, summary=summary, data={"task_id": task.pk})
+    if activation.lead_id:
+        notify(
+            [activation.lead_id], "activation_task_overdue",
+            _("Emergency response #%(id)s: a task is overdue") % {"id": activation.pk}, summary,
+            channels=(Channel.INAPP, Channel.EMAIL), data={"activation_id": activation.pk, "task_id": task.pk},
+            is_drill=activation.is_drill,
+        )
+    logger.info("activation task overdue", extra={"activation_id": activation.pk, "task_id": task.pk})
+    return True
+
+
+def task_overdue_escalate(*, task_id: int) -> bool:
+    """`task_overdue_record` in a transaction of its own, by task id."""
+    with transaction.atomic():
+        task = ActivationTask.objects.filter(pk=task_id).first()
+        return task is not None and task_overdue_record(task=task)
