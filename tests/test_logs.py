@@ -86,7 +86,9 @@ def test_a_create_and_a_reveal_log_the_case_id_but_no_personal_data(formatted_lo
 
     created = client_for(agent).post("/api/v1/complaints/", payload, format="json")
     case_id = created.json()["id"]
-    revealed = client_for(supervisor).get(f"/api/v1/complaints/{case_id}/pii/", {"reason": "回访核对身份"})
+    revealed = client_for(supervisor).post(
+        f"/api/v1/complaints/{case_id}/pii/", {"reason": "回访核对身份"}, format="json"
+    )
 
     assert (created.status_code, revealed.status_code) == (201, 200)
     assert revealed.json()["phone"] == CLEAR["phone"]  # the reveal did see the clear values
