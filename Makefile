@@ -35,9 +35,15 @@ $(STAMP): $(PY) requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# gettext's msgfmt when installed (it also checks format strings); otherwise Babel, a pinned
+# Python dependency, so a fresh clone needs no system package.
 messages: install
-	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install -y gettext)" >&2; exit 1; }
-	$(MANAGE) compilemessages $(MESSAGE_IGNORES) --verbosity 0
+	@if command -v msgfmt >/dev/null; then \
+		$(MANAGE) compilemessages $(MESSAGE_IGNORES) --verbosity 0; \
+	else \
+		echo "msgfmt not found: compiling the catalogues with Babel"; \
+		$(PY) scripts/compile_messages.py >/dev/null; \
+	fi
 
 migrate: install
 	$(MANAGE) migrate --noinput

@@ -1,4 +1,4 @@
-"""POST /api/v1/auth/token/: exchange a username and password for an API token (API.md "Basics")."""
+"""POST /api/v1/auth/token/: exchange a username and password for an API token (docs/api-guide.md "Basics")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request and response shapes of the token endpoint (API.md "Basics")."""
+"""Request and response shapes of the token endpoint (docs/api-guide.md "Basics")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The API's one error shape and request-size limit (API.md "Basics"); throttles are in accounts.throttles.
+"""The API's one error shape and request-size limit (docs/api-guide.md "Basics"); throttles are in accounts.throttles.
 
 Every error leaves the API as
 `{"type": "validation_error", "errors": [{"attr": "category", "code": "invalid_choice", "detail": "..."}]}`.
@@ -168,7 +168,7 @@ def _api_response(exc: exceptions.APIException) -> Response:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    """DRF's EXCEPTION_HANDLER: every error in API.md's one shape."""
+    """DRF's EXCEPTION_HANDLER: every error in the API guide's one shape."""
     if isinstance(exc, DomainError):
         return _domain_response(exc)
     if isinstance(exc, Http404):

@@ -1,4 +1,4 @@
-"""Probes for load balancers and orchestrators (API.md "Basics").
+"""Probes for load balancers and orchestrators (docs/api-guide.md "Basics").
 
 `/healthz` answers while the process serves requests; `/readyz` also checks the database and
 the Celery broker and answers 503 naming what is down. Neither needs a login, and neither

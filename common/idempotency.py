@@ -1,4 +1,4 @@
-"""`Idempotency-Key` on create (API.md): one key of one client gives one result, even under races.
+"""`Idempotency-Key` on create (docs/api-guide.md): one key of one client gives one result, even under races.
 
 How concurrent duplicates collapse to one: the first request inserts the key's row and does its
 work in the same transaction. A second request with the same key blocks on the unique index

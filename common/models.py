@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IdempotencyRecord(models.Model):
-    """The stored answer to one `Idempotency-Key` of one client (API.md, create).
+    """The stored answer to one `Idempotency-Key` of one client (docs/api-guide.md, create).
 
     The row is inserted in the same transaction as the work it guards, so a concurrent request
     with the same key blocks on the unique index until the first one commits, then replays the

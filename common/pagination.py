@@ -3,7 +3,7 @@
 The cursor holds the last row's sort value and id; the next page asks for rows strictly after
 that pair, so ties on the sort value (many cases received in one second, thousands of `normal`
 ones) neither repeat nor skip rows, and the cost does not grow with the page number.
-No `count`: counting a million rows per page is what this avoids (API.md makes it optional).
+No `count`: counting a million rows per page is what this avoids (docs/api-guide.md makes it optional).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ class PiiKind(models.TextChoices):
 
 
 def mask(value: str, kind: str) -> str:
-    """Mask a clear value the way API.md shows: 张*, 138****1234, 110***********1234, a***@b.cn."""
+    """Mask a clear value the way docs/api-guide.md shows: 张*, 138****1234, 110***********1234, a***@b.cn."""
     if not value:
         return value
     if kind == PiiKind.NAME:

@@ -37,10 +37,12 @@ from complaints.models import (
     Category,
     Communication,
     ComplaintCase,
+    FinalAnswerDaily,
     Note,
     PiiAccessLog,
     ResolutionAction,
     SlaPolicy,
+    StageTimeDaily,
 )
 from complaints.selectors import case_visible_q
 from complaints.services.cases import DESCRIPTIVE_FIELDS
@@ -475,3 +477,24 @@ class EscalationStepAdmin(ReadOnlyCaseRowAdmin):
     list_filter = ("level",)
     list_select_related = ("deadline",)
     search_fields = ("=deadline__case__reference",)
+
+
+# -- report summaries (rebuilt by complaints.reporting.summaries; read-only here) ------------
+
+
+@admin.register(StageTimeDaily)
+class StageTimeDailyAdmin(RoleAccessMixin, admin.ModelAdmin):
+    read_only = True
+    view_roles = (Role.SUPERVISOR, Role.AUDITOR)
+    list_display = ("day", "team", "stage", "bucket", "exits")
+    list_filter = ("stage", "team")
+    date_hierarchy = "day"
+
+
+@admin.register(FinalAnswerDaily)
+class FinalAnswerDailyAdmin(RoleAccessMixin, admin.ModelAdmin):
+    read_only = True
+    view_roles = (Role.SUPERVISOR, Role.AUDITOR)
+    list_display = ("day", "team", "category", "answered", "on_time")
+    list_filter = ("team", "category")
+    date_hierarchy = "day"

@@ -9,5 +9,6 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         # The case deadlines' ladder for the timers sweep, and the Celery tasks for the worker.
         from complaints import escalation, tasks  # noqa: F401
+        from complaints.reporting import tasks as reporting_tasks  # noqa: F401
 
         escalation.register()

@@ -138,9 +138,9 @@ def detect_type(file: UploadedFile) -> FileType | None:
         if matches(head):
             return file_type
     if head.startswith(b"PK\x03\x04"):
-        file_type = _office_type(file)
+        office = _office_type(file)
         file.seek(0)
-        return file_type
+        return office
     return _text_type(file)
 
 

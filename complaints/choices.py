@@ -1,4 +1,4 @@
-"""Enumerations of the complaints domain; codes are API.md's, labels GLOSSARY.md's."""
+"""Enumerations of the complaints domain; codes are the API's, labels those of docs/glossary.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -224,7 +224,7 @@ def _describe(fired: list[CaseStep]) -> None:
 
 def _record_timeline(fired: list[CaseStep]) -> None:
     case_events_record_bulk(
-        EventRow(case_id=step.case.pk, kind=EVENT_KIND[step.level], summary=step.summary, data=step.data or {})
+        EventRow(case_id=step.case.pk, kind=EVENT_KIND[Level(step.level)], summary=step.summary, data=step.data or {})
         for step in fired
     )
 
@@ -263,11 +263,11 @@ def _notify(fired: list[CaseStep]) -> None:
             messages.append(
                 Message(
                     recipients=recipients,
-                    kind=EVENT_KIND[step.level],
+                    kind=EVENT_KIND[Level(step.level)],
                     title=step.title,
                     body=step.summary,
                     case_id=case.pk,
-                    channels=CHANNELS[step.level],
+                    channels=CHANNELS[Level(step.level)],
                     data=step.data,
                 )
             )

@@ -93,7 +93,7 @@ class InputForm(forms.Form):
 
 
 class CaseIntakeForm(InputForm):
-    """The intake form: every field of a complaint, with the API's names (PAGES.md)."""
+    """The intake form: every field of a complaint, with the API's names (docs/user-guide.md)."""
 
     serializer_class = inputs.CaseCreateSerializer
     attr_fields: ClassVar[dict[str, str]] = {

@@ -1,4 +1,4 @@
-"""Object-level permissions for cases (API.md "Who may do what"), via the `rules` package.
+"""Object-level permissions for cases (docs/api-guide.md "Who may do what"), via the `rules` package.
 
 Row filtering for lists lives in `complaints.selectors.case_visible_q`, which mirrors
 `can_view_case` so that a case not in a user's list is a 404 on its detail too.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -14,6 +16,9 @@ from complaints.choices import EventKind, Severity
 from complaints.models import CaseEvent, Category, ComplaintCase, SlaPolicy
 from complaints.transitions import may_fire
 from timers.models import Deadline
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +32,7 @@ def register_case_visibility(provider: Callable[[object], Q]) -> None:
     _extra_visibility.append(provider)
 
 
-def case_visible_q(user) -> Q:
+def case_visible_q(user: User) -> Q:
     """The rows `complaints.view_case` allows, as a filter (mirrors complaints.rules)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
@@ -44,27 +49,28 @@ def case_visible_q(user) -> Q:
     return q
 
 
-def case_in_user_activations(*, user, case) -> bool:
+def case_in_user_activations(*, user: User, case: ComplaintCase) -> bool:
     if not _extra_visibility:
         return False
     q = Q(pk__in=[])
     for provider in _extra_visibility:
         q |= provider(user)
-    return ComplaintCase.objects.filter(q, pk=case.pk).exists()
+    return bool(ComplaintCase.objects.filter(q, pk=case.pk).exists())
 
 
 def case_base_queryset() -> QuerySet[ComplaintCase]:
-    return ComplaintCase.objects.select_related("category", "team", "assignee").prefetch_related(
+    queryset: QuerySet[ComplaintCase] = ComplaintCase.objects.select_related("category", "team", "assignee").prefetch_related(
         Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at", "id"))
     )
+    return queryset
 
 
-def case_list_for(*, actor) -> QuerySet[ComplaintCase]:
+def case_list_for(*, actor: User) -> QuerySet[ComplaintCase]:
     """Cases the actor may see, newest received first, with what a list row shows."""
     return case_base_queryset().filter(case_visible_q(actor))
 
 
-def _visible_case(queryset: QuerySet[ComplaintCase], *, actor, case_id) -> ComplaintCase:
+def _visible_case(queryset: QuerySet[ComplaintCase], *, actor: User, case_id: Any) -> ComplaintCase:
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
@@ -77,7 +83,7 @@ def _visible_case(queryset: QuerySet[ComplaintCase], *, actor, case_id) -> Compl
     return case
 
 
-def case_get_for(*, actor, case_id, for_update: bool = False) -> ComplaintCase:
+def case_get_for(*, actor: User, case_id: Any, for_update: bool = False) -> ComplaintCase:
     """One case the actor may see, or NotFound (also for cases that exist but are not theirs).
 
     `for_update` locks the row (inside the caller's transaction) for a write.
@@ -89,12 +95,12 @@ def case_get_for(*, actor, case_id, for_update: bool = False) -> ComplaintCase:
     return _visible_case(qs, actor=actor, case_id=case_id)
 
 
-def case_detail_for(*, actor, case_id) -> ComplaintCase:
+def case_detail_for(*, actor: User, case_id: Any) -> ComplaintCase:
     """`case_get_for` with what a detail view shows (deadlines prefetched), in one fetch."""
     return _visible_case(case_base_queryset(), actor=actor, case_id=case_id)
 
 
-def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
+def case_timeline_for(*, actor: User, case_id: Any) -> QuerySet[CaseEvent]:
     """The case's timeline, oldest first, without internal notes for API clients."""
     case = case_get_for(actor=actor, case_id=case_id)
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
@@ -104,11 +110,11 @@ def case_timeline_for(*, actor, case_id) -> QuerySet[CaseEvent]:
     return events
 
 
-def case_available_transitions(*, case: ComplaintCase, user) -> list[str]:
+def case_available_transitions(*, case: ComplaintCase, user: User) -> list[str]:
     """Names of transitions the user may fire now (state, guards and permission)."""
     return [
         t.name
-        for t in case.get_available_state_transitions()
+        for t in case.get_available_state_transitions()  # type: ignore[attr-defined]  # added by django-fsm
         if may_fire(user=user, case=case, name=t.name)
     ]
 
@@ -149,14 +155,14 @@ def sla_policy_for(*, category: Category | int | None, severity: str) -> SlaPoli
     return SlaPolicy(final_answer_within=DEFAULT_FINAL_ANSWER)
 
 
-def sla_policy_list_for(*, actor) -> QuerySet[SlaPolicy]:
+def sla_policy_list_for(*, actor: User) -> QuerySet[SlaPolicy]:
     """Every policy, for roles that may read them (ActionNotPermitted otherwise)."""
     if not actor.has_perm("complaints.view_sla_policy"):
         raise ActionNotPermitted(_("Your role may not read SLA policies."))
     return SlaPolicy.objects.select_related("category").order_by("category__sort_order", "category__code", "id")
 
 
-def sla_policy_get(*, actor, policy_id: int) -> SlaPolicy:
+def sla_policy_get(*, actor: User, policy_id: int) -> SlaPolicy:
     """One policy by id (NotFound when there is none; ActionNotPermitted as the list)."""
     policy = sla_policy_list_for(actor=actor).filter(pk=policy_id).first()
     if policy is None:
@@ -164,7 +170,7 @@ def sla_policy_get(*, actor, policy_id: int) -> SlaPolicy:
     return policy
 
 
-def case_related_for(*, actor, case: ComplaintCase, limit: int = 20) -> list[ComplaintCase]:
+def case_related_for(*, actor: User, case: ComplaintCase, limit: int = 20) -> list[ComplaintCase]:
     """Earlier and later complaints of the same person (same phone or ID blind index, any time)
     that the actor may see, newest first; the case itself is left out."""
     match = Q(pk__in=[])
@@ -183,7 +189,7 @@ def case_related_for(*, actor, case: ComplaintCase, limit: int = 20) -> list[Com
     )
 
 
-def case_recent_for_person(*, actor, phone_index: str, id_number_index: str, since) -> bool:
+def case_recent_for_person(*, actor: User, phone_index: str, id_number_index: str, since: datetime) -> bool:
     """Whether a case the actor may see, received since `since`, has this phone or ID blind index
     (the intake form's early repeat-complaint hint; the case's own flag counts every team)."""
     match = Q(pk__in=[])
@@ -193,7 +199,7 @@ def case_recent_for_person(*, actor, phone_index: str, id_number_index: str, sin
         match |= Q(id_number_index=id_number_index)
     if not (phone_index or id_number_index):
         return False
-    return ComplaintCase.objects.filter(match, case_visible_q(actor), received_at__gte=since).exists()
+    return bool(ComplaintCase.objects.filter(match, case_visible_q(actor), received_at__gte=since).exists())
 
 
 # -- reads for other apps (webhooks, notifications): plain facts, no model instances ------------
@@ -224,12 +230,12 @@ def case_event_facts(*, case_id: int) -> dict[str, object] | None:
 # -- for the contingency app (volume triggers, activation timelines) -----------------------
 
 
-def case_count_received_since(*, category_id: int, since) -> int:
+def case_count_received_since(*, category_id: int, since: datetime) -> int:
     """How many cases of the category were received since `since` (index case_cat_recv)."""
-    return ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since).count()
+    return int(ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since).count())
 
 
-def case_ids_received_since(*, category_id: int, since, limit: int = 1000) -> list[int]:
+def case_ids_received_since(*, category_id: int, since: datetime, limit: int = 1000) -> list[int]:
     """Ids of the category's cases received since `since`, newest first (index case_cat_recv)."""
     return list(
         ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since)
@@ -238,13 +244,14 @@ def case_ids_received_since(*, category_id: int, since, limit: int = 1000) -> li
     )
 
 
-def case_trigger_facts(*, case_id: int) -> dict | None:
+def case_trigger_facts(*, case_id: int) -> dict[str, Any] | None:
     """What a trigger check reads of a case: category, severity, risk flags, state, reference."""
-    return (
+    facts: dict[str, Any] | None = (
         ComplaintCase.objects.filter(pk=case_id)
         .values("id", "category_id", "severity", "risk_flags", "state", "reference", "received_at")
         .first()
     )
+    return facts
 
 
 def case_events_of_cases(*, case_ids: list[int], limit: int = 500) -> QuerySet[CaseEvent]:

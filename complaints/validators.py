@@ -1,4 +1,4 @@
-"""Validators for complainant data (API.md "Limits")."""
+"""Validators for complainant data (docs/api-guide.md "Basics")."""
 
 import re
 from datetime import date

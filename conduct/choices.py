@@ -1,4 +1,4 @@
-"""Enumerations of collection contacts and conduct rules; codes are API.md's."""
+"""Enumerations of collection contacts and conduct rules; codes are the API guide's."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

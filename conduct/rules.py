@@ -1,4 +1,4 @@
-"""Who may do what with contact records, conduct rules and reports (API.md), via `rules`.
+"""Who may do what with contact records, conduct rules and reports (docs/api-guide.md), via `rules`.
 
 Checks on a case follow the case: whoever may see it reads them, whoever may work it runs one.
 """

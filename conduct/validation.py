@@ -1,6 +1,6 @@
 """Validation of contact rows, shared by the JSON import and the CSV upload (same columns, same checks).
 
-Errors name the row the way API.md does: `contacts[17].at` for the API, `rows[17].at` for a CSV
+Errors name the row the way docs/api-guide.md does: `contacts[17].at` for the API, `rows[17].at` for a CSV
 (rows counted from 0, the header not counted), every bad row at once.
 """
 
@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 from common.exceptions import ValidationFailed
 from conduct.choices import ContactChannel, ContactDirection, ContactOutcome, ContactParty
 
-MAX_ROWS = 5000  # API.md: up to 5,000 rows a request
+MAX_ROWS = 5000  # docs/api-guide.md: up to 5,000 rows a request
 FUTURE_SKEW = timedelta(minutes=5)
 MIN_YEAR = 1970
 NUMBER_RE = re.compile(r"^\+?\d{3,20}$")
@@ -92,7 +92,7 @@ class ContactNumberField(serializers.CharField):
 
 
 class ContactRowSerializer(serializers.Serializer):
-    """One contact record as the collection system sends it (API.md)."""
+    """One contact record as the collection system sends it (docs/api-guide.md)."""
 
     source_id = serializers.CharField(max_length=100, help_text="The collection system's own id, unique per client.")
     account_reference = serializers.CharField(max_length=100, help_text="Personal data: stored encrypted.")

@@ -15,6 +15,43 @@ from conduct import services
 from conduct.forms import ContactUploadForm
 
 MAX_ERRORS_SHOWN = 10
+PANEL_CONTACTS = 50
+
+
+def case_panel_context(request: HttpRequest, case) -> dict | None:
+    """The workspace panel (complaints.views.workspace.register_case_panel): the latest check
+    with its breaches, the account's latest contacts (masked), the upload and re-run forms."""
+    from complaints.choices import Finding
+    from conduct.selectors import case_contacts_for, conduct_check_latest
+
+    check = conduct_check_latest(case=case)
+    contacts = list(case_contacts_for(actor=request.user, case_id=case.pk).order_by("-at", "-id")[:PANEL_CONTACTS])
+    if check is None and not contacts and case.category.code != "collection_conduct":
+        return None
+    suggested = check.suggested_finding if check else ""
+    return {
+        "case_id": case.pk,
+        "check": check,
+        "suggested_label": Finding(suggested).label if suggested else "",
+        "contacts": contacts[::-1],
+        "can_work": request.user.has_perm("complaints.work_case", case),
+        "upload_form": ContactUploadForm(),
+    }
+
+
+@login_required
+@require_POST
+def check_run(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Run the conduct check of the case now, then back to its workspace."""
+    try:
+        services.conduct_check_run(actor=request.user, case_id=case_id)
+    except NotFound:
+        raise Http404(_("No such case.")) from None
+    except ActionNotPermitted as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Conduct check done."))
+    return redirect(f"/cases/{case_id}/")
 
 
 @login_required

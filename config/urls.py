@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=PageLoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("complaints.report_urls")),  # dashboard, monthly report, exports
     path("", include("notifications.page_urls")),  # /notifications/
     path("", include("conduct.urls")),  # pages: contact upload on a case
     path("", include("contingency.urls")),  # pages, before the complaints pages

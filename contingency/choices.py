@@ -1,4 +1,4 @@
-"""Enumerations of the contingency domain; labels are GLOSSARY.md's."""
+"""Enumerations of the contingency domain; labels are those of docs/glossary.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

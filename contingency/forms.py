@@ -12,7 +12,7 @@ TEXT_MAX = 10000
 
 
 class AriaForm(forms.Form):
-    """A field with an error carries aria-invalid and points at its message (PAGES.md markers)."""
+    """A field with an error carries aria-invalid and points at its message (page markers, README "Pages")."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

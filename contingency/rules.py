@@ -1,4 +1,4 @@
-"""Who may do what in the contingency app (API.md "Who may do what"), via the `rules` package.
+"""Who may do what in the contingency app (docs/api-guide.md "Who may do what"), via the `rules` package.
 
 Permission names are the app's own verbs, so they never collide with Django's model
 permissions (`view_playbook`, ...).

@@ -1,4 +1,4 @@
-"""Pages of the contingency app (PAGES.md), included before the complaints pages."""
+"""Pages of the contingency app (README "Pages"), included before the complaints pages."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Server-rendered pages of the contingency app (PAGES.md contingency paths).
+"""Server-rendered pages of the contingency app (README "Pages" contingency paths).
 
 Views check the role (a page the role may not use is a 404, like an object it may not see),
 bind a form, call one service or selector and render. Domain errors become a message next to

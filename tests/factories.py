@@ -55,7 +55,7 @@ def category(code: str = "collection_conduct") -> Category:
 
 
 def case_payload(**overrides) -> dict:
-    """A valid create payload in API.md's shape."""
+    """A valid create payload in the API guide's shape."""
     data = {
         "channel": "phone",
         "category": "collection_conduct",

@@ -1,4 +1,4 @@
-"""`/api/v1/webhooks/` (API.md "Webhooks"): administrators manage subscriptions and see deliveries."""
+"""`/api/v1/webhooks/` (docs/api-guide.md "Webhooks"): administrators manage subscriptions and see deliveries."""
 
 from __future__ import annotations
 

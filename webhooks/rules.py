@@ -1,4 +1,4 @@
-"""Who may manage webhook subscriptions (API.md: admin only)."""
+"""Who may manage webhook subscriptions (docs/api-guide.md: admin only)."""
 
 import rules
 

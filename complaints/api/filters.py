@@ -1,4 +1,4 @@
-"""List filters of GET /api/v1/complaints/ (API.md)."""
+"""List filters of GET /api/v1/complaints/ (docs/api-guide.md)."""
 
 from __future__ import annotations
 

@@ -197,7 +197,7 @@ class ComplainantField(ComplainantInputSerializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    """API.md's create payload → the keyword arguments of `services.case_create`."""
+    """The API guide's create payload → the keyword arguments of `services.case_create`."""
 
     channel = serializers.ChoiceField(choices=Channel.choices)
     category = CategoryField(help_text=_("A category code from GET /api/v1/categories/."))

@@ -1,4 +1,4 @@
-"""Shapes of the SLA endpoints (API.md "Categories and SLA policies", extensions, pauses).
+"""Shapes of the SLA endpoints (docs/api-guide.md "Categories and SLA policies", extensions, pauses).
 
 The input serializers are the request validation: each bad field is named with the code the
 API has always answered (`invalid`, `invalid_choice`, `required`, `min_value`, `max_value`,

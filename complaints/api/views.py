@@ -405,7 +405,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 def case_response(request: Request, case_id: int, *, code: int = status.HTTP_200_OK) -> Response:
-    """The case as API.md returns it after any write, read back through the actor's selector."""
+    """The case as docs/api-guide.md returns it after any write, read back through the actor's selector."""
     case = selectors.case_detail_for(actor=request.user, case_id=case_id)
     return Response(s.CaseSerializer(case, context={"request": request}).data, status=code)
 

@@ -1,6 +1,7 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, CaseEvent, Communication, Note, PiiAccessLog
+from .reporting import FinalAnswerDaily, StageTimeDaily
 from .sla import SlaPolicy
 
 __all__ = [
@@ -9,8 +10,10 @@ __all__ = [
     "CaseEvent",
     "Communication",
     "ComplaintCase",
+    "FinalAnswerDaily",
     "Note",
     "PiiAccessLog",
     "ResolutionAction",
     "SlaPolicy",
+    "StageTimeDaily",
 ]

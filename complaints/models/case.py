@@ -168,6 +168,23 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["-received_at", "-id"], name="case_breached_recv", condition=Q(is_breached=True)
             ),
+            # Dashboard (complaints.reporting.dashboard): open cases by state/category/severity and
+            # per assignee as index-only scans of the open rows, not of a million closed ones.
+            models.Index(
+                fields=["team", "state", "category", "severity", "assignee"],
+                name="case_open_breakdown",
+                condition=Q(state__in=OPEN_STATES),
+            ),
+            models.Index(
+                fields=["assignee", "received_at"], name="case_open_assignee_recv", condition=Q(state__in=OPEN_STATES)
+            ),
+            models.Index(
+                fields=["resolved_at"],
+                include=["team", "satisfaction", "reopen_count"],
+                name="case_resolved_outcome",
+                condition=Q(resolved_at__isnull=False),
+            ),
+            models.Index(fields=["received_at"], include=["team"], name="case_recv_team"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -222,7 +239,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # Transitions: the business verbs of API.md. They set fields on the case only.
+    # Transitions: the business verbs of docs/api-guide.md. They set fields on the case only.
 
     @transition(field=state, source=CaseState.INTAKE, target=CaseState.VERIFY)
     def start_verification(self, *, assignee=None) -> None:

@@ -8,7 +8,7 @@ from complaints.choices import CalendarMode, Severity
 
 
 class SlaPolicy(models.Model):
-    """How fast a case of one category and severity must be handled (API.md sla-policies)."""
+    """How fast a case of one category and severity must be handled (docs/api-guide.md sla-policies)."""
 
     category = models.ForeignKey(
         "complaints.Category", on_delete=models.PROTECT, related_name="sla_policies"

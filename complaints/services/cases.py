@@ -45,7 +45,7 @@ from complaints.validators import MOBILE_RE
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
-# Descriptive fields a PATCH may change (API.md); `complainant` is merged key by key.
+# Descriptive fields a PATCH may change (docs/api-guide.md); `complainant` is merged key by key.
 DESCRIPTIVE_FIELDS = (
     "category",
     "severity",
@@ -148,7 +148,9 @@ def _is_repeat(case: ComplaintCase) -> bool:
     if not match:
         return False
     window_start = case.received_at - settings.REPEAT_COMPLAINT_WINDOW
-    return ComplaintCase.objects.filter(match, received_at__gte=window_start, received_at__lte=case.received_at).exists()
+    return bool(
+        ComplaintCase.objects.filter(match, received_at__gte=window_start, received_at__lte=case.received_at).exists()
+    )
 
 
 # -- create and edit -----------------------------------------------------------------------
@@ -180,7 +182,7 @@ def case_create(
     team = _team_for_new_case(actor, category)
     if team is None:
         raise ValidationFailed.single("team", "required", _("No team exists to receive the case."))
-    case = ComplaintCase(
+    case: ComplaintCase = ComplaintCase(
         created_by=actor,
         team=team,
         category=category,

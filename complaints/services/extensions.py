@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,9 @@ from complaints.services.pauses import case_deadlines_resume
 from complaints.sla import case_deadline_open
 from timers.services import OPEN_STATES
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 FIRST_EXTENSION_FROM_RECEIPT = timedelta(days=30)
@@ -30,7 +34,7 @@ SECOND_EXTENSION = timedelta(days=30)
 MAX_EXTENSIONS = 2
 
 
-def case_extend(*, case_id: int, actor, reason: str) -> ComplaintCase:
+def case_extend(*, case_id: int, actor: User, reason: str) -> ComplaintCase:
     """Extend the final-answer deadline of an open case, with a reason.
 
     First extension (complex case): to 30 days after receipt; needs complaints.first_extension.

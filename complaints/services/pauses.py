@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,13 +24,16 @@ from complaints.services.events import case_event_record
 from complaints.sla import case_sla_terms, format_iso_duration
 from timers import services as timers
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 # The clocks the customer can hold up (missing documents, an unreachable complainant).
 PAUSABLE_KINDS = (DeadlineKind.VERIFY, DeadlineKind.FINAL_ANSWER)
 
 
-def case_pause(*, case_id: int, actor, reason: str) -> ComplaintCase:
+def case_pause(*, case_id: int, actor: User, reason: str) -> ComplaintCase:
     """Stop the verify and final-answer clocks that are not yet due, with a reason.
 
     Writes an `update` timeline entry. Raises NotFound, ActionNotPermitted,
@@ -59,7 +63,7 @@ def case_pause(*, case_id: int, actor, reason: str) -> ComplaintCase:
     return case
 
 
-def case_resume(*, case_id: int, actor) -> ComplaintCase:
+def case_resume(*, case_id: int, actor: User) -> ComplaintCase:
     """Restart the deadlines paused by `case_pause`.
 
     Raises NotFound, ActionNotPermitted, TransitionNotAllowed (nothing paused).
@@ -75,7 +79,7 @@ def case_resume(*, case_id: int, actor) -> ComplaintCase:
     return case
 
 
-def case_deadlines_resume(*, case: ComplaintCase, actor=None) -> timedelta | None:
+def case_deadlines_resume(*, case: ComplaintCase, actor: User | None = None) -> timedelta | None:
     """Resume the case's paused deadlines and note it on the timeline, if any were paused.
 
     Call inside the caller's transaction (the deadlines seam, extensions, `case_resume`).

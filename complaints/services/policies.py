@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from common.exceptions import ActionNotPermitted, ValidationFailed
 from complaints.models import Category, SlaPolicy
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ class SlaPolicyChanges(SlaPolicyTerms, total=False):
     severity: str
 
 
-def _require_policy_writer(actor) -> None:
+def _require_policy_writer(actor: User) -> None:
     if not actor.has_perm("complaints.change_sla_policy"):
         raise ActionNotPermitted(_("Only supervisors and administrators may change SLA policies."))
 
@@ -53,7 +56,7 @@ def _save_policy(policy: SlaPolicy) -> SlaPolicy:
     return policy
 
 
-def sla_policy_create(*, actor, category: Category, severity: str, **terms: Unpack[SlaPolicyTerms]) -> SlaPolicy:
+def sla_policy_create(*, actor: User, category: Category, severity: str, **terms: Unpack[SlaPolicyTerms]) -> SlaPolicy:
     """Create the policy of one (category, severity); unset terms take the model defaults.
 
     Applies to cases created afterwards. Raises ActionNotPermitted, ValidationFailed (a policy
@@ -65,7 +68,7 @@ def sla_policy_create(*, actor, category: Category, severity: str, **terms: Unpa
     return policy
 
 
-def sla_policy_update(*, actor, policy_id: int, **changes: Unpack[SlaPolicyChanges]) -> SlaPolicy:
+def sla_policy_update(*, actor: User, policy_id: int, **changes: Unpack[SlaPolicyChanges]) -> SlaPolicy:
     """Change some fields of a policy; cases created before keep the terms they started with.
 
     Raises ActionNotPermitted, NotFound, ValidationFailed (the new pair has a policy already).

@@ -1,4 +1,4 @@
-"""Form fields of the pages with PAGES.md's markers: the label, the value the user typed, and an
+"""Form fields of the pages with the page markers of README "Pages": the label, the value the user typed, and an
 error next to the field (`aria-invalid="true"`, `aria-describedby` pointing at the message)."""
 
 from __future__ import annotations

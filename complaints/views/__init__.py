@@ -1,4 +1,4 @@
-"""Server-rendered pages of the complaints app (PAGES.md), one module per page.
+"""Server-rendered pages of the complaints app (README "Pages"), one module per page.
 
 - `home`: the start page by role;
 - `queue`: the case list with the API's filters;

@@ -1,4 +1,4 @@
-"""The start page `/`: where each role begins its day (PAGES.md)."""
+"""The start page `/`: where each role begins its day (README "Pages")."""
 
 from __future__ import annotations
 

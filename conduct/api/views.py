@@ -1,4 +1,4 @@
-"""Conduct API (API.md "Collection contacts and conduct checks"): check input, call one service
+"""Conduct API (docs/api-guide.md "Collection contacts and conduct checks"): check input, call one service
 or selector, serialize. Permissions and visibility live in the services and selectors."""
 
 from __future__ import annotations

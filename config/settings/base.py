@@ -148,7 +148,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Request size limits (API.md): 1 MB JSON bodies, 20 MB attachments.
+# Request size limits (docs/api-guide.md): 1 MB JSON bodies, 20 MB attachments.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
@@ -160,7 +160,7 @@ REPEAT_COMPLAINT_WINDOW = timedelta(days=90)
 # seed_demo gives its users random passwords (printed once) instead of the demo password.
 DEMO_RANDOM_PASSWORDS = False
 
-# Conduct checks (API.md "Collection contacts and conduct checks"): rules are judged in the
+# Conduct checks (docs/api-guide.md "Collection contacts and conduct checks"): rules are judged in the
 # customer's time zone, over the contacts from this many days before the complaint's receipt.
 CONDUCT_TIME_ZONE = env("CONDUCT_TIME_ZONE", default="Asia/Shanghai")
 CONDUCT_CHECK_WINDOW_DAYS = env.int("CONDUCT_CHECK_WINDOW_DAYS", default=30)
@@ -222,6 +222,9 @@ WEBHOOK_MAX_ATTEMPTS = 8
 WEBHOOK_RETRY_BASE = env.float("WEBHOOK_RETRY_BASE", default=15.0)
 WEBHOOK_RETRY_MAX_DELAY = env.float("WEBHOOK_RETRY_MAX_DELAY", default=3600.0)
 
+# Seconds between rebuilds of the dashboard summaries of yesterday and today.
+REPORT_REFRESH_INTERVAL = env.int("REPORT_REFRESH_INTERVAL", default=300)
+
 CELERY_BEAT_SCHEDULE = {
     # django_celery_beat stores whole seconds; a sweep still queued when the next is due is dropped.
     "timers-sweep": {
@@ -235,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
     "common-prune-idempotency-records": {
         "task": "common.prune_idempotency_records",
         "schedule": timedelta(hours=1),
+    },
+    # Dashboard and monthly-report summary rows of yesterday and today (complaints.reporting).
+    "complaints-refresh-report-summaries": {
+        "task": "complaints.refresh_report_summaries",
+        "schedule": timedelta(seconds=REPORT_REFRESH_INTERVAL),
+        "options": {"expire_seconds": REPORT_REFRESH_INTERVAL},
     },
 }
 
@@ -281,7 +290,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Collection complaint case management API",
-    "DESCRIPTION": "REST contract for call-center integration (see API.md).",
+    "DESCRIPTION": "REST contract for call-center integration (see docs/api-guide.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The contract is for people and systems with an account (token or session), not the internet.

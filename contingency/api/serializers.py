@@ -1,4 +1,4 @@
-"""Shapes of the contingency API (API.md "Contingency"): input serializers validate, output ones render.
+"""Shapes of the contingency API (docs/api-guide.md "Contingency"): input serializers validate, output ones render.
 
 Input serializers name every bad field (`steps.2.due_within`, `trigger.volume.count`) through
 the project's one error shape; durations are ISO 8601 on the wire and seconds in the versions.

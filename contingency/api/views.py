@@ -1,4 +1,4 @@
-"""Contingency REST API (API.md "Contingency"): permission, input serializer, one service or
+"""Contingency REST API (docs/api-guide.md "Contingency"): permission, input serializer, one service or
 selector, output serializer. Rules live in `contingency.services`/`selectors`/`rules`."""
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def case_url(case, suffix: str = "") -> str:
 
 
 def error_codes(response) -> dict[str | None, str]:
-    """{attr: code} of an API.md error body, after checking its shape."""
+    """{attr: code} of an docs/api-guide.md error body, after checking its shape."""
     body = response.json()
     assert set(body) == {"type", "errors"}
     assert all(set(item) == {"attr", "code", "detail"} for item in body["errors"])

@@ -1,4 +1,4 @@
-"""The one error shape, request-size limit and throttles (API.md "Basics")."""
+"""The one error shape, request-size limit and throttles (docs/api-guide.md "Basics")."""
 
 import logging
 import socket

@@ -1,4 +1,4 @@
-"""Benchmark of the REST API (DESIGN.md targets) with 1,000,000 cases, on a database of its own.
+"""Benchmark of the REST API (targets in the README "Benchmarks") with 1,000,000 cases, on a database of its own.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x REDIS_URL=redis://127.0.0.1:6379/7 \
         PYTHONPATH=. .venv/bin/python tests/bench/bench_api.py [--cases 1000000] [--time-limit 900]

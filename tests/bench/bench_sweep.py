@@ -1,4 +1,4 @@
-"""Benchmark of the escalation sweep (DESIGN.md targets), on a database of its own.
+"""Benchmark of the escalation sweep (targets in the README "Benchmarks"), on a database of its own.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x REDIS_URL=redis://127.0.0.1:6379/4 \
         .venv/bin/python tests/bench/bench_sweep.py [--cases 1000000] [--due 10000]

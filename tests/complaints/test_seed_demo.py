@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: refuses without DEBUG unless forced, creates API.md's demo users and
+"""`manage.py seed_demo`: refuses without DEBUG unless forced, creates the README's demo users and
 realistic cases through the services, and changes nothing when run again."""
 
 from datetime import timedelta

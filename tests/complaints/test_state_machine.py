@@ -1,4 +1,4 @@
-"""The lifecycle of API.md, pinned: states, transition names and every (source, target, name)."""
+"""The lifecycle of docs/api-guide.md, pinned: states, transition names and every (source, target, name)."""
 
 import pytest
 from django_fsm import can_proceed

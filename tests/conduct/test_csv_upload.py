@@ -121,3 +121,37 @@ def test_the_upload_page_takes_no_get(client, agent, conduct_case):
     client.force_login(agent)
 
     assert client.get(f"/cases/{conduct_case.pk}/contacts/upload/").status_code == 405
+
+
+# -- the workspace panel --------------------------------------------------------------------
+
+
+def test_the_workspace_shows_the_check_and_the_masked_contacts(client, agent, conduct_case, store):
+    from conduct import services as conduct_services
+    from tests.conduct.helpers import row
+
+    store([row("N1", at="2026-11-20T22:30:00+08:00")])
+    conduct_services.conduct_check_record(case=conduct_case, actor=agent)
+    client.force_login(agent)
+
+    html = client.get(f"/cases/{conduct_case.pk}/").content.decode()
+
+    assert 'id="case-conduct"' in html and "quiet_hours" in html
+    assert "138****1234" in html and "13800001234" not in html
+    assert f"/cases/{conduct_case.pk}/contacts/upload/" in html
+
+
+def test_the_run_button_runs_a_check(client, agent, conduct_case):
+    from conduct.models import ConductCheck
+
+    client.force_login(agent)
+
+    response = client.post(f"/cases/{conduct_case.pk}/conduct-check/")
+
+    assert response.status_code == 302 and ConductCheck.objects.filter(case=conduct_case).count() == 1
+
+
+def test_the_run_button_is_404_for_a_case_of_another_team(client, agent_b, conduct_case):
+    client.force_login(agent_b)
+
+    assert client.post(f"/cases/{conduct_case.pk}/conduct-check/").status_code == 404

@@ -2,16 +2,15 @@
 as the lead and as an admin, in-process inside the test transaction (see tests/api/test_fuzz.py)."""
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
 from accounts.tokens import token_issue
-from tests.api.test_fuzz import APP, CHECKS, _generated_schema
+from tests.api.test_fuzz import CHECKS
 from tests.api.test_fuzz import in_test_transaction as in_test_transaction  # noqa: F401 - a fixture
+from tests.openapi import wsgi_schema
 
 OUR_PATHS = r"^/api/v1/(emergency-group|playbooks|activations|drills|training-records)/"
-schema = schemathesis.openapi.from_dict(_generated_schema()).include(path_regex=OUR_PATHS)
-schema.app = APP
+schema = wsgi_schema(path_regex=OUR_PATHS)
 
 
 @pytest.fixture(params=["lead", "admin_user"])

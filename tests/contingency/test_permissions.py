@@ -1,4 +1,4 @@
-"""Who may do what (API.md table), per role, on every contingency endpoint."""
+"""Who may do what (docs/api-guide.md table), per role, on every contingency endpoint."""
 
 import pytest
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from complaints.models import ComplaintCase, PiiAccessLog
@@ -24,7 +25,7 @@ def _forms(html: str) -> list[str]:
 
 
 def _field_error(html: str, field_id: str) -> str:
-    """The message the field's aria-describedby points at (PAGES.md markers)."""
+    """The message the field's aria-describedby points at (page markers, README "Pages")."""
     tag = re.search(rf'<[^>]*id="{re.escape(field_id)}"[^>]*>', html)
     assert tag, f"no field {field_id}"
     assert 'aria-invalid="true"' in tag.group(0), tag.group(0)
@@ -289,6 +290,8 @@ def test_an_agent_may_not_reveal(login, agent, case_a):
 
 
 def test_reveals_are_throttled_per_user(login, supervisor, case_a):
+    # The counter lives in Redis, which outlives the database between tests: start from zero.
+    cache.clear()
     client = login(supervisor)
     for _ in range(10):
         assert client.post(_url(case_a, "pii/"), {"reason": "核实"}).status_code == 200

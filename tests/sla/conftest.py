@@ -29,5 +29,5 @@ def api():
 
 
 def error_attrs(response) -> dict:
-    """{attr: code} of an API.md error body."""
+    """{attr: code} of an docs/api-guide.md error body."""
     return {item["attr"]: item["code"] for item in response.json()["errors"]}

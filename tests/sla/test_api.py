@@ -1,4 +1,4 @@
-"""/api/v1/sla-policies/ and /api/v1/complaints/{id}/extension/ (API.md)."""
+"""/api/v1/sla-policies/ and /api/v1/complaints/{id}/extension/ (docs/api-guide.md)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo users, teams and a few hundred realistic cases (API.md "Demo data").
+"""`manage.py seed_demo`: the demo users, teams and a few hundred realistic cases (README "Demo users").
 
 Cases are created and moved through `complaints.services`, so their timelines, deadlines and
 versions are the real thing. Running it again changes nothing: users and teams are looked up

@@ -1,0 +1,53 @@
+"""Summary rows behind the dashboard and the monthly report (complaints.reporting.summaries).
+
+Both are rebuilt per local day from append-only sources (the timeline, met deadlines), so a
+refresh of a day is idempotent and a row, once its day is over, no longer changes.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StageTimeDaily(models.Model):
+    """Per day, team and stage: how many stage exits took how long, in log-scale buckets.
+
+    Bucket `b` holds durations in [BASE**b, BASE**(b+1)) seconds (complaints.reporting.summaries),
+    so the median over any days and teams is a sum of a few hundred rows instead of a sort of
+    every transition.
+    """
+
+    day = models.DateField(_("day"))
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(_("stage"), max_length=20)
+    bucket = models.SmallIntegerField(_("bucket"))
+    exits = models.PositiveIntegerField(_("stage exits"))
+
+    class Meta:
+        verbose_name = _("stage time summary")
+        verbose_name_plural = _("stage time summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "team", "stage", "bucket"], name="stagetime_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.stage} {self.bucket}"
+
+
+class FinalAnswerDaily(models.Model):
+    """Per day (of the answer), team and category: final answers given and how many were on time."""
+
+    day = models.DateField(_("day"))
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("complaints.Category", on_delete=models.CASCADE, related_name="+")
+    answered = models.PositiveIntegerField(_("final answers"))
+    on_time = models.PositiveIntegerField(_("on time"))
+
+    class Meta:
+        verbose_name = _("final-answer summary")
+        verbose_name_plural = _("final-answer summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "team", "category"], name="finalanswer_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.on_time}/{self.answered}"
