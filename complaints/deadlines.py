@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from complaints import sla
 from complaints.choices import CaseState, DeadlineKind, Direction, Outcome
+from complaints.models import Communication, ComplaintCase
 from complaints.services.pauses import case_deadlines_resume
 from timers import services as timers
 
@@ -38,17 +39,17 @@ from timers import services as timers
 ACKNOWLEDGING_OUTCOMES = {Outcome.REACHED, Outcome.LEFT_MESSAGE}
 
 
-def before_case_insert(*, case) -> None:
+def before_case_insert(*, case: ComplaintCase) -> None:
     """Freeze the policy terms on the new case, so its insert carries them."""
     sla.case_sla_terms_freeze(case=case)
 
 
-def on_case_created(*, case) -> None:
+def on_case_created(*, case: ComplaintCase) -> None:
     """Open the deadlines a new case starts with."""
     sla.case_sla_start(case=case)
 
 
-def on_transition(*, case, name: str, from_state: str, to_state: str) -> None:
+def on_transition(*, case: ComplaintCase, name: str, from_state: str, to_state: str) -> None:
     """Meet the deadlines of the stage left and open those of the stage entered."""
     case_deadlines_resume(case=case)
     if to_state == CaseState.WITHDRAWN:
@@ -72,7 +73,7 @@ def on_transition(*, case, name: str, from_state: str, to_state: str) -> None:
         sla.case_deadline_open(case=case, kind=DeadlineKind.FOLLOW_UP)
 
 
-def on_communication(*, case, communication) -> None:
+def on_communication(*, case: ComplaintCase, communication: Communication) -> None:
     """A contact with the complainant was recorded (may meet an acknowledge deadline)."""
     if communication.direction == Direction.INBOUND:
         case_deadlines_resume(case=case, actor=communication.actor)
@@ -80,6 +81,6 @@ def on_communication(*, case, communication) -> None:
         timers.deadlines_meet(subject=case, kinds=[DeadlineKind.ACKNOWLEDGE])
 
 
-def on_severity_changed(*, case) -> None:
+def on_severity_changed(*, case: ComplaintCase) -> None:
     """The case's severity changed (saved): the ladder of its open deadlines moves with it."""
     timers.deadlines_recheck(subject=case)

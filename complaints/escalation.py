@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -31,18 +32,19 @@ from complaints.services.events import EventRow, case_events_record_bulk
 from notifications.models import Channel
 from notifications.services import Message, notify_bulk
 from timers import services as timers
+from timers.models import Deadline
 from timers.registry import DeadlineRow, FiredStep
 from timers.registry import register as register_handler
 
 User = get_user_model()
 Level = EscalationLevel
 
-EVENT_KIND = {
+EVENT_KIND: dict[int, str] = {
     Level.WARN: EventKind.DEADLINE_WARNING,
     Level.SUPERVISOR: EventKind.DEADLINE_BREACH,
     Level.EMERGENCY: EventKind.ESCALATION,
 }
-CHANNELS = {
+CHANNELS: dict[int, tuple[str, ...]] = {
     Level.WARN: (Channel.INAPP, Channel.EMAIL),
     Level.SUPERVISOR: (Channel.INAPP, Channel.EMAIL),
     Level.EMERGENCY: (Channel.INAPP, Channel.EMAIL, Channel.SMS),
@@ -80,7 +82,7 @@ def case_level_times(deadline: DeadlineRow, case: CaseSubject) -> dict[int, date
     }
 
 
-def next_check_after(deadline, level: int) -> datetime | None:
+def next_check_after(deadline: Deadline, level: int) -> datetime | None:
     """When the sweep must look at a case deadline again once escalation `level` has fired.
 
     0 (nothing fired) → warn_at; warning → due_at; supervisor → due_at + emergency_after
@@ -131,7 +133,7 @@ class CaseStep:
     level: int
     summary: str = ""
     title: str = ""
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 class CaseDeadlineHandler:
@@ -171,7 +173,7 @@ def _update_cases(fired: list[CaseStep]) -> None:
     if connection.vendor == "postgresql":
         # One UPDATE writes each case row once (every row version costs all the case indexes).
         values = ", ".join(["(%s::bigint, %s::smallint, %s::boolean)"] * len(top))
-        params: list = []
+        params: list[Any] = []
         for case_id, level in top.items():
             params += [case_id, level, level >= Level.SUPERVISOR]
         with connection.cursor() as cursor:

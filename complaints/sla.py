@@ -49,7 +49,8 @@ class SlaTerms:
     policy_id: int | None = None
 
     def within(self, kind: str) -> timedelta:
-        return getattr(self, f"{kind}_within")
+        value: timedelta = getattr(self, f"{kind}_within")
+        return value
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

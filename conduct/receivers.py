@@ -43,7 +43,11 @@ def _finding_check(case, payload, actor) -> dict | None:
 def connect() -> None:
     signals.case_transitioned.connect(check_on_verification, dispatch_uid="conduct.check_on_verification")
     case_services.register_transition_check("complete_verification", _finding_check)
-    from complaints.views.workspace import register_case_panel
+    from complaints.views.workspace import register_case_panel, register_transition_initial
+    from conduct.selectors import conduct_suggested_finding
     from conduct.views import case_panel_context
 
     register_case_panel("conduct/_case_panel.html", case_panel_context)
+    register_transition_initial(
+        "complete_verification", lambda case: {"finding": conduct_suggested_finding(case=case)}
+    )

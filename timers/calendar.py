@@ -21,7 +21,9 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -175,7 +177,13 @@ def calendar_missing_years(*, years: list[int] | None = None) -> list[int]:
     return sorted(y for y in years if y not in loaded)
 
 
-def load_years_from_package(*, calendar_day_model, calendar_year_model, years=None, overwrite=False) -> list[int]:
+def load_years_from_package(
+    *,
+    calendar_day_model: Any,
+    calendar_year_model: Any,
+    years: list[int] | None = None,
+    overwrite: bool = False,
+) -> list[int]:
     """Seed `CalendarDay`/`CalendarYear` rows from `chinese-calendar` for the years it covers.
 
     Takes the models as arguments so that a data migration can pass its historical ones.
@@ -226,5 +234,5 @@ def _package_version() -> str:
 @receiver(post_delete, sender=CalendarDay)
 @receiver(post_save, sender=CalendarYear)
 @receiver(post_delete, sender=CalendarYear)
-def _calendar_changed(sender, **kwargs) -> None:
+def _calendar_changed(sender: type[models.Model], **kwargs: object) -> None:
     clear_cache()

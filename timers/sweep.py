@@ -186,7 +186,7 @@ def _insert_steps(planned: list[FiredStep], now: datetime) -> list[FiredStep]:
         return []
     table = EscalationStep._meta.db_table
     values = ", ".join(["(%s, %s, %s)"] * len(planned))
-    params: list = []
+    params: list[Any] = []
     for step in planned:
         params += [step.deadline.pk, step.level, now]
     with connection.cursor() as cursor:
@@ -209,7 +209,7 @@ def _save_deadlines(rows: list[Claim]) -> None:
         return
     # One UPDATE … FROM (VALUES …): bulk_update's CASE per row costs seconds at 10,000 rows.
     values = ", ".join(["(%s::bigint, %s::smallint, %s::boolean, %s::timestamptz)"] * len(rows))
-    params: list = []
+    params: list[Any] = []
     for d in rows:
         params += [d.pk, d.escalation_level, d.breached, d.next_check_at]
     with connection.cursor() as cursor:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +23,7 @@ from complaints.choices import CalendarMode, Severity
 from complaints.models import Category
 from complaints.sla import format_iso_duration, parse_iso_duration
 
-REQUIRED = {"required": gettext_lazy("This field is required.")}
+REQUIRED: dict[str, Any] = {"required": gettext_lazy("This field is required.")}
 # Generous upper bound that keeps date arithmetic far from overflow.
 MAX_POLICY_DURATION = timedelta(days=366)
 REASON_MAX = 2000
@@ -130,7 +131,7 @@ class WarnRatioField(serializers.Field):
 class ReasonField(serializers.Field):
     """Free text of at most 2000 characters, required and not blank; given back stripped."""
 
-    def __init__(self, *, missing: str, **kwargs: Any) -> None:
+    def __init__(self, *, missing: str | StrPromise, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {})["required"] = missing
         super().__init__(**kwargs)
 

@@ -20,6 +20,7 @@ from complaints.api.sla_serializers import (
 from complaints.api.views import case_response
 from complaints.choices import Severity
 from complaints.models import SlaPolicy
+from complaints.services import policies
 
 
 class SlaPolicyPagination(PageNumberPagination):
@@ -76,6 +77,7 @@ class SlaPolicyListView(GenericAPIView):
         ],
     )
     def post(self, request):
+        policies.sla_policy_require_writer(request.user)
         data = _valid(SlaPolicyInputSerializer(data=json_object(request.data)))
         policy = services.sla_policy_create(actor=request.user, **data)
         return Response(SlaPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
@@ -94,6 +96,8 @@ class SlaPolicyDetailView(APIView):
         responses={200: SlaPolicySerializer, **error_responses(400, 401, 403, 404, 429)},
     )
     def patch(self, request, pk):
+        selectors.sla_policy_get(actor=request.user, policy_id=pk)
+        policies.sla_policy_require_writer(request.user)
         data = _valid(SlaPolicyPatchSerializer(data=json_object(request.data), partial=True))
         policy = services.sla_policy_update(actor=request.user, policy_id=pk, **data)
         return Response(SlaPolicySerializer(policy).data)
@@ -111,6 +115,7 @@ class CaseExtensionView(APIView):
         ),
     )
     def post(self, request, pk):
+        selectors.case_get_for(actor=request.user, case_id=pk)  # 404 before a 400 on the body
         data = _valid(ExtensionInputSerializer(data=json_object(request.data)))
         case = services.case_extend(case_id=pk, actor=request.user, reason=data["reason"])
         return case_response(request, case.pk)
@@ -129,6 +134,8 @@ class CasePauseView(APIView):
         examples=[OpenApiExample("等待补充材料", request_only=True, value={"reason": "等待客户提供还款凭证"})],
     )
     def post(self, request, pk):
+        case = selectors.case_get_for(actor=request.user, case_id=pk)
+        services.case_require(actor=request.user, permission="complaints.work_case", case=case)
         data = _valid(PauseInputSerializer(data=json_object(request.data)))
         case = services.case_pause(case_id=pk, actor=request.user, reason=data["reason"])
         return case_response(request, case.pk)

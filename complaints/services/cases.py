@@ -270,6 +270,9 @@ def case_update(
                     "external_id", "unique", _("A case with this external ID exists.")
                 ) from exc
             raise
+        if "severity" in changes:
+            # Raised to critical after a breach: the emergency group hears at once, not at the old time.
+            deadlines.on_severity_changed(case=case)
         fields = sorted({*changes, *(["complainant"] if complainant else [])})
         case_event_record(
             case=case, kind=EventKind.UPDATE, actor=actor, summary=_("Case details edited"), data={"fields": fields}

@@ -38,7 +38,8 @@ class SlaPolicyChanges(SlaPolicyTerms, total=False):
     severity: str
 
 
-def _require_policy_writer(actor: User) -> None:
+def sla_policy_require_writer(actor: User) -> None:
+    """ActionNotPermitted unless the actor may change SLA policies (views check it before the body)."""
     if not actor.has_perm("complaints.change_sla_policy"):
         raise ActionNotPermitted(_("Only supervisors and administrators may change SLA policies."))
 
@@ -62,7 +63,7 @@ def sla_policy_create(*, actor: User, category: Category, severity: str, **terms
     Applies to cases created afterwards. Raises ActionNotPermitted, ValidationFailed (a policy
     for the pair exists).
     """
-    _require_policy_writer(actor)
+    sla_policy_require_writer(actor)
     policy = _save_policy(SlaPolicy(category=category, severity=severity, **terms))
     logger.info("sla policy created", extra={"policy_id": policy.pk, "actor_id": actor.pk})
     return policy
@@ -75,7 +76,7 @@ def sla_policy_update(*, actor: User, policy_id: int, **changes: Unpack[SlaPolic
     """
     from complaints.selectors import sla_policy_get
 
-    _require_policy_writer(actor)
+    sla_policy_require_writer(actor)
     policy = sla_policy_get(actor=actor, policy_id=policy_id)
     for key, value in changes.items():
         setattr(policy, key, value)

@@ -63,6 +63,25 @@ def register_case_panel(template_name: str, context_fn: PanelContext) -> None:
         _panels.append(panel)
 
 
+_transition_initials: dict[str, list] = {}
+
+
+def register_transition_initial(name: str, initial_fn) -> None:
+    """Let another app pre-fill transition `name`'s form: `initial_fn(case)` returns field values
+    (or None). The conduct app proposes the verification finding its check suggests."""
+    fns = _transition_initials.setdefault(name, [])
+    if initial_fn not in fns:
+        fns.append(initial_fn)
+
+
+def _initials_for(case: ComplaintCase, transitions: list[str]) -> dict[str, dict]:
+    initials: dict[str, dict] = {}
+    for name in transitions:
+        for initial_fn in _transition_initials.get(name, ()):
+            initials.setdefault(name, {}).update(initial_fn(case) or {})
+    return initials
+
+
 def _panels_for(request: HttpRequest, case: ComplaintCase) -> list[tuple[str, dict]]:
     rendered = []
     for panel in _panels:
@@ -150,6 +169,7 @@ def render_workspace(
         "satisfaction_choices": [(n, str(n)) for n in range(1, 6)],
         "action_rows": _action_rows(state),
         "panels": _panels_for(request, case),
+        "initials": _initials_for(case, transitions),
     }
     response = render(request, "complaints/workspace.html", context, status=status)
     if revealed is not None:

@@ -112,6 +112,7 @@ def _hash(salt: int) -> str:
 
 def load_cases(count: int, data: dict) -> None:
     """Insert `count` cases and one deadline each in SQL; indexes are rebuilt afterwards."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     from common.pii import encrypt
@@ -197,17 +198,18 @@ def load_cases(count: int, data: dict) -> None:
     _common.insert_cases_sql(count, overrides, params_by_column, source=source)
     with connection.cursor() as cur:
         cur.execute(
-            "INSERT INTO complaints_deadline (case_id, kind, state, started_at, due_at, warn_at, next_check_at, "
-            "breached, met_at, escalation_level, created_at) "
-            "SELECT id, 'final_answer', CASE WHEN closed_at IS NOT NULL THEN 'met' WHEN is_breached THEN 'breached' "
+            "INSERT INTO timers_deadline (content_type_id, object_id, kind, state, started_at, due_at, warn_at, "
+            "next_check_at, breached, met_at, escalation_level, created_at) "
+            "SELECT %s, id, 'final_answer', CASE WHEN closed_at IS NOT NULL THEN 'met' WHEN is_breached THEN 'breached' "
             "ELSE 'pending' END, received_at, received_at + interval '15 days', received_at + interval '11 days', "
             "CASE WHEN closed_at IS NULL AND NOT is_breached THEN received_at + interval '11 days' END, "
-            "is_breached, closed_at, escalation_level, created_at FROM complaints_complaintcase"
+            "is_breached, closed_at, escalation_level, created_at FROM complaints_complaintcase",
+            [ContentType.objects.get_for_model(ComplaintCase).pk],
         )
         for _name, definition in index_defs:
             cur.execute(definition)
         cur.execute("VACUUM ANALYZE complaints_complaintcase")
-        cur.execute("VACUUM ANALYZE complaints_deadline")
+        cur.execute("VACUUM ANALYZE timers_deadline")
         cur.execute("DROP TABLE bench_texts")
 
 
@@ -540,7 +542,7 @@ def main() -> None:
         clock.check("loading")
         with connection.cursor() as cur:
             cur.execute("SET statement_timeout = %s", [int(max(clock.left(), 1) * 1000)])
-            cur.execute("TRUNCATE complaints_complaintcase, complaints_deadline, complaints_caseevent, "
+            cur.execute("TRUNCATE complaints_complaintcase, timers_deadline, complaints_caseevent, "
                         "common_idempotencyrecord CASCADE")
         t = time.monotonic()
         load_cases(args.cases, data)

@@ -1,4 +1,5 @@
-"""Benchmark of the escalation sweep (targets in the README "Benchmarks"), on a database of its own.
+"""Benchmark of the escalation sweep (timers.sweep with the case handler; targets in the README
+"Benchmarks"), on a database of its own.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x REDIS_URL=redis://127.0.0.1:6379/4 \
         .venv/bin/python tests/bench/bench_sweep.py [--cases 1000000] [--due 10000]
@@ -78,10 +79,12 @@ def load_people():
 
 def load_cases(count: int, team, agent) -> None:
     """Insert `count` open cases (state verify) and one pending deadline each, in SQL."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     from common.pii import blind_index, encrypt
-    from complaints.models import Category, ComplaintCase, Deadline
+    from complaints.models import Category, ComplaintCase
+    from timers.models import Deadline
 
     overrides = {
         "reference": "'BENCH' || lpad(g::text, 10, '0')",
@@ -105,11 +108,12 @@ def load_cases(count: int, team, agent) -> None:
     case_table = ComplaintCase._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {Deadline._meta.db_table} (case_id, kind, state, started_at, due_at, warn_at, "
-            "next_check_at, breached, escalation_level, created_at) "
-            "SELECT id, 'final_answer', 'pending', now(), now() + interval '15 days', "
+            f"INSERT INTO {Deadline._meta.db_table} (content_type_id, object_id, kind, state, started_at, "
+            "due_at, warn_at, next_check_at, breached, escalation_level, created_at) "
+            "SELECT %s, id, 'final_answer', 'pending', now(), now() + interval '15 days', "
             "now() + interval '11 days', now() + interval '11 days', false, 0, now() "
-            f"FROM {case_table} WHERE reference LIKE 'BENCH%%'"
+            f"FROM {case_table} WHERE reference LIKE 'BENCH%%'",
+            [ContentType.objects.get_for_model(ComplaintCase).pk],
         )
         cur.execute(f"ANALYZE {case_table}")
         cur.execute(f"ANALYZE {Deadline._meta.db_table}")
@@ -122,17 +126,17 @@ def reset_escalations() -> None:
     with connection.cursor() as cur:
         cur.execute("DELETE FROM notifications_delivery")
         cur.execute("DELETE FROM notifications_notification")
-        cur.execute("DELETE FROM complaints_escalationstep")
+        cur.execute("DELETE FROM timers_escalationstep")
         cur.execute("DELETE FROM complaints_caseevent WHERE kind IN ('deadline_warning', 'deadline_breach', 'escalation')")
         cur.execute(
-            "UPDATE complaints_deadline SET due_at = now() + interval '15 days', "
+            "UPDATE timers_deadline SET due_at = now() + interval '15 days', "
             "warn_at = now() + interval '11 days', next_check_at = now() + interval '11 days', "
             "escalation_level = 0, breached = false, state = 'pending' "
             "WHERE escalation_level > 0 OR next_check_at IS NULL OR next_check_at <= now() + interval '1 day'"
         )
         cur.execute("UPDATE complaints_complaintcase SET escalation_level = 0, is_breached = false "
                     "WHERE escalation_level > 0 OR is_breached")
-        cur.execute("VACUUM ANALYZE complaints_deadline")
+        cur.execute("VACUUM ANALYZE timers_deadline")
 
 
 def make_due(count: int) -> None:
@@ -141,13 +145,13 @@ def make_due(count: int) -> None:
 
     with connection.cursor() as cur:
         cur.execute(
-            "UPDATE complaints_deadline SET due_at = now() - interval '1 minute', "
+            "UPDATE timers_deadline SET due_at = now() - interval '1 minute', "
             "warn_at = now() - interval '2 days', next_check_at = now() - interval '1 minute', "
-            "escalation_level = 1 WHERE id IN (SELECT id FROM complaints_deadline "
+            "escalation_level = 1 WHERE id IN (SELECT id FROM timers_deadline "
             "ORDER BY md5(id::text) LIMIT %s)",
             [count],
         )
-        cur.execute("ANALYZE complaints_deadline")
+        cur.execute("ANALYZE timers_deadline")
 
 
 def explain_claim() -> str:
@@ -155,7 +159,7 @@ def explain_claim() -> str:
 
     with connection.cursor() as cur:
         cur.execute(
-            "EXPLAIN ANALYZE SELECT id FROM complaints_deadline WHERE next_check_at <= now() "
+            "EXPLAIN ANALYZE SELECT id FROM timers_deadline WHERE next_check_at <= now() "
             "AND state = 'pending' ORDER BY next_check_at LIMIT 500 FOR UPDATE SKIP LOCKED"
         )
         return "\n".join("    " + row[0] for row in cur.fetchall())
@@ -170,7 +174,7 @@ def purge_queue() -> None:
 
 
 def sweep_until_done(clock: Clock) -> int:
-    from complaints.escalation import deadlines_sweep
+    from timers.sweep import deadlines_sweep
 
     fired = 0
     while True:
@@ -239,9 +243,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from complaints.escalation import deadlines_sweep
-    from complaints.models import ComplaintCase, EscalationStep
+    from complaints.models import ComplaintCase
     from notifications.models import Delivery, Notification
+    from timers.models import EscalationStep
+    from timers.sweep import deadlines_sweep
 
     print(f"database: {connection.settings_dict['NAME']}, cpus: {os.cpu_count()}")
     t = time.monotonic()
@@ -256,7 +261,7 @@ def main() -> None:
             cur.execute("SET statement_timeout = %s", [int(args.time_limit * 1000)])
         t = time.monotonic()
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE complaints_complaintcase, complaints_deadline, complaints_escalationstep, "
+            cur.execute("TRUNCATE complaints_complaintcase, timers_deadline, timers_escalationstep, "
                         "complaints_caseevent, notifications_notification, notifications_delivery CASCADE")
         load_cases(args.cases, team, people["bench-agent"])
         print(f"loaded {args.cases:,} open cases and deadlines in {time.monotonic() - t:.1f} s")

@@ -202,3 +202,18 @@ def test_the_check_runs_after_the_verification_commits(agent, store):
     case_services.case_transition(case_id=case.pk, name="start_verification", actor=agent, payload={})
 
     assert ConductCheck.objects.filter(case=case).count() == 1
+
+
+def test_the_verification_form_is_pre_filled_with_the_suggested_finding(
+    client, agent, conduct_case, store, django_capture_on_commit_callbacks
+):
+    store([row("N1", at=NIGHT)])
+    with django_capture_on_commit_callbacks(execute=True):
+        case_services.case_transition(case_id=conduct_case.pk, name="start_verification", actor=agent, payload={})
+    client.force_login(agent)
+
+    html = client.get(f"/cases/{conduct_case.pk}/").content.decode()
+
+    form = html.split('id="transition-complete_verification"')[1].split("</form>")[0]
+    assert '<option value="substantiated" selected' in form
+    assert 'name="override_reason"' in form

@@ -278,3 +278,37 @@ def test_breached_case_is_listed_by_the_breached_filter(case, people):
     client.force_authenticate(people["supervisor"])
     response = client.get("/api/v1/complaints/?breached=true")
     assert [c["id"] for c in response.json()["results"]] == [case.pk]
+
+
+def test_case_raised_to_critical_after_its_breach_reaches_the_emergency_group_at_once(case, people):
+    from complaints import deadlines
+
+    deadline = breached_deadline(case)
+    deadlines_sweep()  # the supervisor now; the emergency group a day later for a normal case
+    ComplaintCase.objects.filter(pk=case.pk).update(severity="critical")
+    case.refresh_from_db()
+    deadlines.on_severity_changed(case=case)
+    deadlines_sweep()
+    assert steps(deadline) == [SUPERVISOR, EMERGENCY]
+
+
+def test_case_lowered_from_critical_waits_for_the_emergency_period_again(critical_case):
+    from complaints import deadlines
+
+    deadline = breached_deadline(critical_case, escalation_level=SUPERVISOR, breached=True)
+    terms = {**critical_case.sla_terms, "emergency_after": 7200}
+    ComplaintCase.objects.filter(pk=critical_case.pk).update(severity="normal", sla_terms=terms)
+    critical_case.refresh_from_db()
+    deadlines.on_severity_changed(case=critical_case)
+    deadline.refresh_from_db()
+    assert deadline.next_check_at == deadline.due_at + timedelta(hours=2)
+
+
+def test_an_edit_raising_the_severity_to_critical_reaches_the_emergency_group_at_once(case, people):
+    from complaints.services import case_update
+
+    deadline = breached_deadline(case)
+    deadlines_sweep()
+    case_update(case_id=case.pk, actor=people["agent"], changes={"severity": "critical"})
+    deadlines_sweep()
+    assert steps(deadline) == [SUPERVISOR, EMERGENCY]

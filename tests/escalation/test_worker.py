@@ -19,8 +19,8 @@ from tests.conftest import wait_until
 from tests.escalation.brokers import PrivateRedis, use_broker
 from tests.escalation.factories import DeadlineFactory, due_deadline
 from tests.escalation.processes import start_beat, start_worker
+from tests.timers.conftest import racing_sweeps
 from timers.models import Deadline, EscalationStep
-from timers.sweep import deadlines_sweep
 from timers.tasks import sweep_deadlines
 
 pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -67,23 +67,7 @@ def test_escalation_email_is_delivered_by_the_worker(case, celery_queue, process
 def test_two_racing_sweeps_fire_every_step_exactly_once(make_quiet_case):
     cases = [make_quiet_case() for _ in range(20)]
     deadlines = [due_deadline(case, kind=kind) for case in cases for kind in ("acknowledge", "follow_up")]
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sweep() -> None:
-        try:
-            barrier.wait()
-            results.append(deadlines_sweep(batch_size=5))
-        except Exception as exc:  # surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results, errors = racing_sweeps(batch_size=5)
     assert (
         errors,
         sum(r.fired for r in results),

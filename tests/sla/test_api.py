@@ -200,3 +200,19 @@ def test_extension_appears_on_the_timeline(api, agent):
     api(agent).post(_extension_url(case), {"reason": "情况复杂"}, format="json")
     kinds = [e["kind"] for e in api(agent).get(f"/api/v1/complaints/{case.pk}/timeline/").json()["results"]]
     assert "extension" in kinds
+
+
+def test_a_bad_extension_body_for_another_teams_case_is_a_404(api, agent_b, agent):
+    from tests.factories import make_case
+
+    case = make_case(actor=agent)
+
+    response = api(agent_b).post(f"/api/v1/complaints/{case.pk}/extension/", {"reason": 7}, format="json")
+
+    assert response.status_code == 404
+
+
+def test_a_bad_policy_body_from_an_agent_is_a_403(api, agent):
+    response = api(agent).post("/api/v1/sla-policies/", {"warn_ratio": "high"}, format="json")
+
+    assert response.status_code == 403

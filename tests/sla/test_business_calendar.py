@@ -14,6 +14,7 @@ from timers.calendar import (
     add_working_days,
     calendar_missing_years,
     is_working_day,
+    working_time_between,
 )
 from timers.models import CalendarDay, CalendarYear
 
@@ -165,3 +166,19 @@ def test_load_calendar_restores_a_deleted_year():
 def test_absurd_duration_is_clamped_instead_of_overflowing():
     start = datetime(2025, 1, 24, 10, 0, tzinfo=SHANGHAI)
     assert add_duration(start, timedelta(days=10**8), CalendarMode.WORKING_DAYS).year < 2040
+
+
+def test_working_time_of_a_weekend_is_nothing():
+    start = datetime(2026, 11, 7, 9, 0, tzinfo=SHANGHAI)  # Saturday
+    assert working_time_between(start, start + timedelta(days=1, hours=12)) == timedelta(0)
+
+
+def test_working_time_from_friday_to_monday_is_one_day():
+    start = datetime(2026, 11, 6, 10, 0, tzinfo=SHANGHAI)  # Friday
+    assert working_time_between(start, start + timedelta(days=3)) == timedelta(days=1)
+
+
+def test_working_time_skips_a_public_holiday():
+    start = datetime(2025, 1, 27, 0, 0, tzinfo=SHANGHAI)  # Monday before the Spring Festival week
+    # Only Monday 27 Jan works: 28 Jan – 4 Feb are holidays (the weekend of 1–2 Feb included).
+    assert working_time_between(start, datetime(2025, 2, 5, 0, 0, tzinfo=SHANGHAI)) == timedelta(days=1)

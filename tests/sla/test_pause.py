@@ -144,3 +144,22 @@ def test_pause_needs_a_reason(api, agent):
 def test_resume_endpoint_without_pause_is_409(api, agent):
     case = make_case(actor=agent)
     assert api(agent).post(f"/api/v1/complaints/{case.pk}/resume/", {}, format="json").status_code == 409
+
+
+def test_working_day_policy_does_not_count_a_paused_weekend(agent, monkeypatch):
+    from django.utils import timezone
+
+    from complaints.models import SlaPolicy
+
+    SlaPolicy.objects.filter(category__code="collection_conduct", severity="normal").update(calendar="working_days")
+    case = make_case(actor=agent, received_at="2026-11-20T10:00:00+08:00")  # a Friday
+    assert _final(case).due_at == datetime(2026, 12, 11, 10, 0, tzinfo=SHANGHAI)  # 15 working days
+    _pause(case, agent)
+    Deadline.objects.filter(case=case, paused_at__isnull=False).update(
+        paused_at=datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)  # Saturday
+    )
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
+    monkeypatch.setattr(timezone, "now", lambda: monday)
+    services.case_resume(case_id=case.pk, actor=agent)
+    # Ten working hours were paused (Monday 00:00-10:00), not two days and ten hours.
+    assert _final(case).due_at == datetime(2026, 12, 11, 20, 0, tzinfo=SHANGHAI)

@@ -79,7 +79,7 @@ class Command(BaseCommand):
             ))
             # Shown this once; they are stored hashed only.
             for username, password in self.random_passwords.items():
-                self.stdout.write(_("%(username)s: %(password)s") % {"username": username, "password": password})
+                self.stdout.write(f"{username}: {password}")
             return
         self.stdout.write(self.style.SUCCESS(
             _("Demo data ready: %(created)d new cases in %(seconds).1fs. Users: %(users)s; password %(password)s")
