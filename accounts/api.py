@@ -8,13 +8,13 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import TokenRequestSerializer, TokenSerializer
-from accounts.throttles import AuthThrottle
+from accounts.throttles import AuthThrottle, AuthUsernameThrottle
+from accounts.tokens import token_issue
 from common.api import ErrorSerializer, LimitedJSONParser
 
 logger = logging.getLogger(__name__)
@@ -27,16 +27,20 @@ def _bad(attr: str | None, code: str, message: str) -> exceptions.ValidationErro
 
 
 class TokenView(APIView):
-    """No session or token needed to ask for one; throttled per address against password guessing."""
+    """No session or token needed to ask for one; throttled per address and per username."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AuthThrottle]
+    throttle_classes = [AuthThrottle, AuthUsernameThrottle]
     parser_classes = [LimitedJSONParser]
 
     @extend_schema(
         summary="Get an API token",
-        description="Send it as `Authorization: Token <token>`.",
+        description=(
+            "Send it as `Authorization: Token <token>`. Each request issues a new token; it expires "
+            "(people after TOKEN_TTL_PERSON, API clients after TOKEN_TTL_API_CLIENT) and is revoked when "
+            "the password changes."
+        ),
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
@@ -52,7 +56,7 @@ class TokenView(APIView):
                 value={"username": "callcenter", "password": "demo-pass-123"},
             ),
             OpenApiExample(
-                "令牌", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}
+                "令牌", response_only=True, value={"token": "4f1c0e2a9b7d3c5e8f6a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a"}
             ),
         ],
         auth=[],
@@ -72,5 +76,4 @@ class TokenView(APIView):
             raise _bad(
                 None, "invalid_credentials", _("Unable to log in with the given username and password.")
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user=user)})

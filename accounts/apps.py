@@ -9,6 +9,14 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts import schema  # noqa: F401  (registers the OpenAPI token scheme)
         from accounts.middleware import session_start
 
         user_logged_in.connect(session_start, dispatch_uid="accounts.session_start")
+
+        from django.db.models.signals import post_save
+
+        from accounts.models import User
+        from accounts.tokens import revoke_tokens_on_password_change
+
+        post_save.connect(revoke_tokens_on_password_change, sender=User, dispatch_uid="accounts.revoke_tokens")

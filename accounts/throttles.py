@@ -1,38 +1,59 @@
 """Role-aware API throttles: per person, per integrating system, per address, and for the token endpoint.
 
-They live here, not in `common`, because they tell people from API clients by role.
+They live here, not in `common`, because they tell people from API clients by role. Addresses
+come from `common.net.client_ip` (only `TRUSTED_PROXY_COUNT` proxies' X-Forwarded-For is
+believed), so a forged header does not make a new address.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from typing import Any
 
+from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
 from rest_framework import throttling
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from accounts.roles import Role
+from common.net import client_ip
 
 logger = logging.getLogger(__name__)
 
+# When Redis is unreachable the authentication limits count in this process instead: each worker
+# then allows the rate on its own, which is weaker than one shared count but never unlimited.
+_FALLBACK_CACHE = LocMemCache("auth-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
+
 
 class _LiveRateMixin(throttling.SimpleRateThrottle):
-    """Rates read from settings at request time (so `settings`/env changes apply), and a
-    throttle whose cache is unreachable lets the request through rather than failing it."""
+    """Rates read from settings at request time (so `settings`/env changes apply), addresses from
+    `client_ip`, and a throttle whose cache is unreachable lets the request through rather than
+    failing it (the authentication throttles below override that: they fall back)."""
 
     scope: str
+    fail_closed = False
 
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    def get_rate(self) -> str | None:
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
 
-    def allow_request(self, request, view):
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request) or "unknown"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
         try:
             return super().allow_request(request, view)
         except (RedisError, OSError) as exc:
             logger.warning(
-                "throttle cache unavailable", extra={"scope": self.scope, "error": type(exc).__name__}
+                "throttle cache unavailable",
+                extra={"scope": self.scope, "error": type(exc).__name__, "fallback": self.fail_closed},
             )
-            return True
+            if not self.fail_closed:
+                return True
+            self.cache = _FALLBACK_CACHE
+            return super().allow_request(request, view)
 
 
 class UserThrottle(_LiveRateMixin, throttling.UserRateThrottle):
@@ -40,7 +61,7 @@ class UserThrottle(_LiveRateMixin, throttling.UserRateThrottle):
 
     scope = "user"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
         if request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT):
             return None
         return super().get_cache_key(request, view)
@@ -51,7 +72,7 @@ class ClientThrottle(_LiveRateMixin, throttling.UserRateThrottle):
 
     scope = "client"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not (request.user and request.user.is_authenticated and request.user.has_role(Role.API_CLIENT)):
             return None
         return super().get_cache_key(request, view)
@@ -70,3 +91,20 @@ class AuthThrottle(_LiveRateMixin, throttling.AnonRateThrottle):
     """
 
     scope = "auth"
+    fail_closed = True
+
+
+class AuthUsernameThrottle(_LiveRateMixin, throttling.SimpleRateThrottle):
+    """Token requests per username, from any number of addresses (`THROTTLE_AUTH_RATE`)."""
+
+    scope = "auth"
+    fail_closed = True
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data if isinstance(request.data, dict) else {}
+        username = data.get("username")
+        if not isinstance(username, str) or not username:
+            return None  # the view answers 400; the per-address limit still counts it
+        # Hashed: the cache holds no user names.
+        digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+        return self.cache_format % {"scope": "auth_username", "ident": digest}

@@ -64,32 +64,67 @@ def _address_is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def target_refusal(url: str) -> tuple[str, str] | None:
-    """Why `url` may not receive webhooks, as (code, message), or None when it may.
+def target_resolve(url: str) -> tuple[tuple[str, str] | None, str | None]:
+    """Check `url` and resolve its host once: (refusal, None) or (None, the address to connect to).
 
     Only http(s). Unless private hosts are allowed, every address the host resolves to must be
-    public: loopback, private, link-local (cloud metadata) and reserved ranges are refused.
+    public: loopback, private, link-local (cloud metadata) and reserved ranges are refused. The
+    delivery then connects to the returned address itself (`PinnedAddressAdapter`), so a second
+    DNS answer (rebinding) can never send it elsewhere.
     """
     try:
         parts = urlsplit(url)
         port = parts.port
+    except ValueError:
+        return ("invalid", _("Enter a valid URL.")), None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ("invalid", _("Enter an http or https URL.")), None
+    try:
+        infos = socket.getaddrinfo(
+            parts.hostname, port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+        )
+    except (socket.gaierror, UnicodeError):
+        return ("unresolvable", _("The host name cannot be resolved.")), None
+    addresses = [str(info[4][0]) for info in infos]
+    if not private_hosts_allowed() and (not addresses or not all(_address_is_public(a) for a in addresses)):
+        return ("private_host", _("Webhook targets on loopback or private network addresses are not allowed.")), None
+    if not addresses:
+        return ("unresolvable", _("The host name cannot be resolved.")), None
+    return None, addresses[0]
+
+
+def target_refusal(url: str) -> tuple[str, str] | None:
+    """Why `url` may not receive webhooks, as (code, message), or None when it may."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a bad port raises here
     except ValueError:
         return "invalid", _("Enter a valid URL.")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "invalid", _("Enter an http or https URL.")
     if private_hosts_allowed():
         return None
-    try:
-        infos = socket.getaddrinfo(
-            parts.hostname, port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
-        )
-    except (socket.gaierror, UnicodeError):
-        return "unresolvable", _("The host name cannot be resolved.")
-    if not infos or not all(_address_is_public(str(info[4][0])) for info in infos):
-        return "private_host", _(
-            "Webhook targets on loopback or private network addresses are not allowed."
-        )
-    return None
+    return target_resolve(url)[0]
+
+
+class PinnedAddressAdapter(requests.adapters.HTTPAdapter):
+    """Connects to one given address whatever the URL's host resolves to now; the Host header,
+    TLS SNI and the certificate check still use the URL's host name."""
+
+    def __init__(self, address: str, **kwargs: Any) -> None:
+        self.address = address
+        super().__init__(**kwargs)
+
+    def get_connection_with_tls_context(
+        self, request: requests.PreparedRequest, verify: bool | str, proxies: Any = None, cert: Any = None
+    ) -> Any:
+        host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        hostname = host_params["host"]
+        host_params["host"] = self.address
+        if host_params["scheme"] == "https":
+            pool_kwargs["server_hostname"] = hostname
+            pool_kwargs["assert_hostname"] = hostname
+        return self.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
 
 
 # -- subscriptions ----------------------------------------------------------------------------
@@ -253,8 +288,8 @@ class AttemptOutcome:
     retry_in: float | None = None
 
 
-def _post(subscription: Subscription, event: Event, attempt: int) -> tuple[int | None, str]:
-    """POST the event once; returns (status code, error text). Redirects are not followed."""
+def _post(subscription: Subscription, event: Event, attempt: int, address: str) -> tuple[int | None, str]:
+    """POST the event once to `address`; returns (status code, error text). Redirects are not followed."""
     body = event_body(event)
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -263,10 +298,17 @@ def _post(subscription: Subscription, event: Event, attempt: int) -> tuple[int |
         "X-Event-Type": event.type,
         "X-Delivery-Attempt": str(attempt),
         "X-Signature": sign(body, subscription.secret),
+        # The connection goes to the pinned address; the receiver still sees its own host name.
+        "Host": urlsplit(subscription.url).netloc.rsplit("@", 1)[-1],
     }
     try:
         # stream=True: only the status matters, so the receiver's body is never downloaded.
-        with requests.post(
+        session = requests.Session()
+        session.trust_env = False  # no proxy from the environment: it would resolve the host again
+        adapter = PinnedAddressAdapter(address)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        with session, session.post(
             subscription.url,
             data=body,
             headers=headers,
@@ -307,12 +349,12 @@ def delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
         )
         return AttemptOutcome(attempted=False, state=DeliveryState.CANCELLED)
 
-    refusal = target_refusal(subscription.url)
+    refusal, address = target_resolve(subscription.url)
     started = time.monotonic()
-    if refusal:
-        status, error = None, f"refused: {refusal[0]}"
+    if refusal or address is None:
+        status, error = None, f"refused: {refusal[0] if refusal else 'unresolvable'}"
     else:
-        status, error = _post(subscription, event, number)
+        status, error = _post(subscription, event, number, address)
     duration_ms = int((time.monotonic() - started) * 1000)
     succeeded = status is not None and 200 <= status < 300
 

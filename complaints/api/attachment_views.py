@@ -52,9 +52,9 @@ class AttachmentPagination(KeysetPagination):
 class AttachmentListView(APIView):
     pagination_class = AttachmentPagination
 
-    def get_parsers(self):
-        # Uploads are multipart only; the JSON parser never sees a 20 MB body.
-        return [parsers.MultiPartParser()]
+    # Uploads are multipart only; the JSON parser never sees a 20 MB body. Declared here, per view,
+    # so that common.middleware.ApiBodyGuard lets multipart through to this view alone.
+    parser_classes = [parsers.MultiPartParser]
 
     @extend_schema(responses=AttachmentSerializer(many=True), summary=_("A case's attachments"))
     def get(self, request, case_id: int):

@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.InterfaceLanguageMiddleware",  # zh-hans unless the switcher says otherwise
     "django.middleware.common.CommonMiddleware",
+    "common.middleware.ApiBodyGuard",  # before CSRF, which would parse a form body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -115,6 +116,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
+# How many proxies in front append to X-Forwarded-For; 0 = ignore the header (common.net.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "common.net.client_ip"
 # Locking by username is the rule (a person's account, whichever desk they type at); guessing from
 # one address is slowed by the per-address throttles of the API and the proxy, not by axes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -163,9 +167,18 @@ CONDUCT_CHECK_WINDOW_DAYS = env.int("CONDUCT_CHECK_WINDOW_DAYS", default=30)
 CONDUCT_IMPORT_MAX_BYTES = 4 * 1024 * 1024  # the contact import's body (and CSV) limit
 
 REDIS_URL = env("REDIS_URL", default="")
+# A dead Redis must fail a cache call within a second, not hang the request (throttles, sessions).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -240,20 +253,27 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="complaints@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.LoggingSmsBackend")
 
+# API tokens (django-rest-knox): hashed at rest, expiring. Seconds; people 10 h, API clients 90 days.
+TOKEN_TTL_PERSON = env.int("TOKEN_TTL_PERSON", default=10 * 3600)
+TOKEN_TTL_API_CLIENT = env.int("TOKEN_TTL_API_CLIENT", default=90 * 24 * 3600)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=TOKEN_TTL_PERSON),  # accounts.tokens picks the TTL per role
+    "AUTH_HEADER_PREFIX": "Token",  # clients keep sending `Authorization: Token <token>`
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
-    "DEFAULT_PARSER_CLASSES": [
-        "common.api.LimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only; a view that takes files names its parsers (`parser_classes`), and
+    # common.middleware.ApiBodyGuard refuses any other body type before it is read (415).
+    "DEFAULT_PARSER_CLASSES": ["common.api.LimitedJSONParser"],
     # Per person, per integrating system (API-client accounts) and per address; 429 + Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.throttles.UserThrottle",

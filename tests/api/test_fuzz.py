@@ -8,7 +8,6 @@ import pytest
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -16,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.tokens import token_issue
 from tests.factories import make_case
 from tests.openapi import wsgi_schema
 
@@ -50,7 +50,7 @@ def fuzz_headers(request, agent):
         make_case(actor=agent),
         make_case(actor=user, severity="critical", risk_flags=["self_harm_risk"]),
     ]
-    token = Token.objects.create(user=user).key
+    token = token_issue(user=user)
     return {"Authorization": f"Token {token}"}, [c.pk for c in cases]
 
 

@@ -5,8 +5,8 @@ import pytest
 import requests
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from common.models import IdempotencyRecord
 from common.tasks import prune_idempotency_records
 from complaints.models import ComplaintCase
@@ -87,7 +87,7 @@ def test_a_malformed_key_is_a_400(api, callcenter, team_a):
 def test_eight_concurrent_requests_with_one_key_make_one_case_and_eight_identical_bodies(
     live_api, callcenter, team_a
 ):
-    token = Token.objects.create(user=callcenter).key
+    token = token_issue(user=callcenter)
     headers = {"Authorization": f"Token {token}", "Idempotency-Key": "burst-1"}
     payload = case_payload(summary="并发重试：催收电话一天十几次")
 

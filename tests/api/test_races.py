@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from complaints.models import CaseEvent
 from tests.factories import make_case
 
@@ -18,7 +18,7 @@ pytestmark = [
 
 def test_five_simultaneous_transitions_give_one_success_and_four_conflicts(live_api, agent):
     case = make_case(actor=agent)
-    headers = {"Authorization": f"Token {Token.objects.create(user=agent).key}"}
+    headers = {"Authorization": f"Token {token_issue(user=agent)}"}
     url = f"{live_api.url}/api/v1/complaints/{case.pk}/transitions/start_verification/"
 
     with ThreadPoolExecutor(max_workers=5) as pool:

@@ -79,10 +79,10 @@ def setup_django(url: str) -> None:
 def load_people() -> dict:
     """Teams A and B and the demo's users (agent A, agent B, supervisor of both, call center)."""
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import Team, User
     from accounts.roles import Role
+    from accounts.tokens import token_issue
 
     teams = {code: Team.objects.get_or_create(code=code, defaults={"name": code})[0] for code in TEAM_CODES}
     people = {}
@@ -96,7 +96,7 @@ def load_people() -> dict:
         user.groups.add(Group.objects.get(name=role))
         user.teams.add(*(teams[c] for c in team_codes))
         people[username] = user
-    tokens = {name: Token.objects.get_or_create(user=user)[0].key for name, user in people.items()}
+    tokens = {name: token_issue(user=user) for name, user in people.items()}
     return {"teams": teams, "people": people, "tokens": tokens}
 
 

@@ -152,12 +152,13 @@ def main() -> None:
     print(f"same batch again: {again.unchanged:,} unchanged in {(time.monotonic() - t) * 1000:.0f} ms")
 
     if not args.no_http:
-        from rest_framework.authtoken.models import Token
         from rest_framework.test import APIClient
 
-        token, _ = Token.objects.get_or_create(user=client)
+        from accounts.tokens import token_issue
+
+        token = token_issue(user=client)
         http = APIClient(SERVER_NAME="localhost")
-        http.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        http.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         batch = rows(size, prefix="HTTP", accounts=5000, start=now - timedelta(days=60), span_days=59, rng=rng)
         body = json.dumps({"contacts": batch}, ensure_ascii=False).encode()
         t = time.monotonic()

@@ -3,8 +3,8 @@ way tests/api/test_fuzz.py does the complaints API: no input gives a 500 or an u
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from tests.api.test_fuzz import CHECKS, _real_id, in_test_transaction  # noqa: F401  (fixture)
 from tests.factories import make_case
 from tests.openapi import wsgi_schema
@@ -20,7 +20,7 @@ schema = wsgi_schema(path_regex=CONDUCT_PATHS)
 def fuzz_headers(request, agent):
     user = request.getfixturevalue(request.param)
     cases = [make_case(actor=agent), make_case(actor=user)]
-    token = Token.objects.create(user=user).key
+    token = token_issue(user=user)
     return {"Authorization": f"Token {token}"}, [c.pk for c in cases]
 
 

@@ -3,8 +3,8 @@ as the lead and as an admin, in-process inside the test transaction (see tests/a
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from tests.api.test_fuzz import CHECKS
 from tests.api.test_fuzz import in_test_transaction as in_test_transaction  # noqa: F401 - a fixture
 from tests.openapi import wsgi_schema
@@ -17,7 +17,7 @@ schema = wsgi_schema(path_regex=OUR_PATHS)
 def fuzz_headers(request, activation):
     """A lead and an admin with their tokens; a real activation so generated ids can hit it."""
     user = request.getfixturevalue(request.param)
-    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}, activation
+    return {"Authorization": f"Token {token_issue(user=user)}"}, activation
 
 
 def _real_ids(case, activation) -> None:

@@ -327,3 +327,64 @@ def test_broker_outage_at_publish_leaves_the_delivery_pending(
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == ("pending", 0)
     assert delivery.next_attempt_at <= timezone.now()
+
+
+# -- DNS rebinding ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_delivery_connects_to_the_address_that_passed_the_check_not_a_second_answer(
+    admin_user, receiver, settings, monkeypatch
+):
+    """A resolver that answers a public address first and 127.0.0.1 after (DNS rebinding): the
+    delivery goes to the checked public address (unreachable here), never to the receiver."""
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    url = f"http://hooks.example.test:{port}/hooks"
+    delivery = published_delivery(admin_user, url)
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    settings.DEBUG = False
+    settings.WEBHOOK_TIMEOUT = 0.5
+    answers = iter(["192.0.2.10", "127.0.0.1", "127.0.0.1", "127.0.0.1"])
+    asked = []
+    real_getaddrinfo = socket.getaddrinfo
+    connected_to = []
+    import urllib3.util.connection
+
+    real_create_connection = urllib3.util.connection.create_connection
+
+    def resolver(host, *args, **kwargs):
+        if host != "hooks.example.test":
+            return real_getaddrinfo(host, *args, **kwargs)
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (next(answers), port))]
+
+    def create_connection(address, *args, **kwargs):
+        connected_to.append(address[0])
+        return real_create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_address_is_public", lambda a: a == "192.0.2.10")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr("urllib3.util.connection.create_connection", create_connection)
+
+    services.delivery_attempt(delivery_id=delivery.pk)
+
+    assert (asked, receiver.requests) == (["hooks.example.test"], [])
+    assert set(connected_to) == {"192.0.2.10"}
+
+
+@pytest.mark.django_db
+def test_the_pinned_delivery_still_names_the_host_in_the_host_header(admin_user, receiver, monkeypatch):
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolver(host, *args, **kwargs):
+        if host == "hooks.example.test":
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    delivery = published_delivery(admin_user, f"http://hooks.example.test:{port}/hooks")
+
+    services.delivery_attempt(delivery_id=delivery.pk)
+
+    assert [r.headers.get("Host") for r in receiver.requests] == [f"hooks.example.test:{port}"]
