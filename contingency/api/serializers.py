@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -393,7 +392,8 @@ class DrillSerializer(serializers.Serializer):
         tta = drill.time_to_acknowledge
         return format_iso_duration(tta.total_seconds()) if tta is not None else None
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    # Null until the drill's activation is resolved.
+    @extend_schema_field(serializers.DictField(allow_null=True))
     def get_results(self, drill) -> dict | None:
         if drill.completed_at is None:
             return None
