@@ -6,8 +6,9 @@ Calendar rows already in the timers tables (its seed may have run first) give wa
 copied ones, which may carry admin edits. Then the complaints tables are dropped, and the old
 beat entry of the sweep (renamed `timers-sweep`) is removed from the beat database.
 
-SQL, not RunPython: the tests re-run data migrations after a flush, and this copy must not run
-again (its source tables are gone by then).
+The copy runs only while the old tables exist: the tests re-run data migrations after a flush,
+when they are gone. Plain SQL, one statement at a time, for PostgreSQL and SQLite (`make run`):
+SQLite needs a WHERE before an upsert's ON CONFLICT, and has no sequences to move.
 """
 
 from django.db import migrations
@@ -27,20 +28,34 @@ INSERT INTO timers_escalationstep (id, deadline_id, level, fired_at)
 SELECT id, deadline_id, level, fired_at FROM complaints_escalationstep;
 
 INSERT INTO timers_calendarday (date, is_working_day, name)
-SELECT date, is_working_day, name FROM complaints_calendarday
+SELECT date, is_working_day, name FROM complaints_calendarday WHERE 1 = 1
 ON CONFLICT (date) DO UPDATE SET is_working_day = EXCLUDED.is_working_day, name = EXCLUDED.name;
 
 INSERT INTO timers_calendaryear (year, source)
-SELECT year, source FROM complaints_calendaryear
+SELECT year, source FROM complaints_calendaryear WHERE 1 = 1
 ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source;
 
+DELETE FROM django_celery_beat_periodictask WHERE name = 'complaints-sweep-deadlines';
+"""
+
+# PostgreSQL only: new ids continue after the copied ones.
+SEQUENCES = """
 SELECT setval(pg_get_serial_sequence('timers_deadline', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL)
 FROM timers_deadline;
 SELECT setval(pg_get_serial_sequence('timers_escalationstep', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL)
 FROM timers_escalationstep;
-
-DELETE FROM django_celery_beat_periodictask WHERE name = 'complaints-sweep-deadlines';
 """
+
+
+def copy_rows(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    if "complaints_deadline" not in connection.introspection.table_names():
+        return
+    script = COPY + (SEQUENCES if connection.vendor == "postgresql" else "")
+    with connection.cursor() as cursor:
+        for statement in script.split(";"):
+            if statement.strip():
+                cursor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -52,10 +67,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(COPY, migrations.RunSQL.noop),
-        migrations.RemoveField(model_name="escalationstep", name="deadline"),
+        migrations.RunPython(copy_rows, migrations.RunPython.noop),
+        # Steps before the deadlines they point at (SQLite rebuilds tables rather than drop columns).
+        migrations.DeleteModel(name="EscalationStep"),
+        migrations.DeleteModel(name="Deadline"),
         migrations.DeleteModel(name="CalendarDay"),
         migrations.DeleteModel(name="CalendarYear"),
-        migrations.DeleteModel(name="Deadline"),
-        migrations.DeleteModel(name="EscalationStep"),
     ]
