@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.roles import Role
 from complaints.reporting import dashboard as dashboard_selectors
@@ -92,5 +93,5 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     rows, error = _export(request)
     if error is not None:
         return error
-    handle = exports.xlsx_file(rows, title=_("Cases"))
+    handle = exports.xlsx_file(rows, title=pgettext("queue", "Cases"))
     return FileResponse(handle, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX)

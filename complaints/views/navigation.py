@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 from complaints.views.home import url_or_none
@@ -12,7 +13,7 @@ from complaints.views.home import url_or_none
 QUEUE = (Role.AGENT, Role.SUPERVISOR, Role.AUDITOR)
 ENTRIES = [
     # (url name, label, roles that see it; None: everyone)
-    ("case-queue", _("Cases"), QUEUE),
+    ("case-queue", pgettext_lazy("queue", "Cases"), QUEUE),
     ("case-intake", _("New complaint"), (Role.AGENT, Role.SUPERVISOR)),
     ("dashboard", _("Dashboard"), (Role.SUPERVISOR, Role.AUDITOR)),
     ("monthly-report", _("Monthly report"), (Role.SUPERVISOR, Role.AUDITOR)),
