@@ -33,6 +33,7 @@ from complaints.api.inputs import TRANSITION_INPUTS
 from complaints.choices import CaseState, Finding
 from complaints.models import (
     Attachment,
+    AttachmentDownload,
     CaseEvent,
     Category,
     Communication,
@@ -446,6 +447,22 @@ class PiiAccessLogAdmin(ReadOnlyCaseRowAdmin):
     list_select_related = ("case", "user")
     search_fields = ("=case__reference", "reason")
     view_roles = (Role.SUPERVISOR, Role.AUDITOR)
+
+
+@admin.register(AttachmentDownload)
+class AttachmentDownloadAdmin(ReadOnlyCaseRowAdmin):
+    """Who downloaded which file, when: read with the personal-data accesses, by the same roles."""
+
+    case_path = "attachment__case"
+    list_display = ("at", "user", "case", "attachment")
+    list_filter = ("user",)
+    list_select_related = ("attachment__case", "user")
+    search_fields = ("=attachment__case__reference", "attachment__original_name")
+    view_roles = PiiAccessLogAdmin.view_roles
+
+    @admin.display(description=_("case"), ordering="attachment__case")
+    def case(self, obj: AttachmentDownload):
+        return obj.attachment.case
 
 
 @admin.register(Attachment)

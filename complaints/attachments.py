@@ -3,8 +3,8 @@
 The type is decided by the file's bytes (magic numbers, the zip structure of Office files, a
 strict text decode), never by its name or the client's Content-Type; a name whose extension
 claims another type is refused too, so what users download is what its name says. Files are
-stored under MEDIA_ROOT with a random name and served only through a view that checks the case
-is visible to the user.
+stored encrypted (common.file_crypto) under MEDIA_ROOT with a random name and served only through
+a view that checks the case is visible to the user and logs the download.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from common.exceptions import ActionNotPermitted, DomainError, NotFound, ValidationFailed
+from common.file_crypto import UnreadableFile
 from complaints.choices import EventKind
-from complaints.models import Attachment
+from complaints.models import Attachment, AttachmentDownload
 from complaints.selectors import case_get_for
 from complaints.services import case_event_record
 
@@ -259,10 +260,21 @@ def attachment_get_for(*, actor, case_id: int, attachment_id: int) -> Attachment
     return attachment
 
 
-def attachment_open(attachment: Attachment) -> IO[bytes]:
-    """The stored file, opened for reading; NotFound if it is missing from storage."""
+def attachment_download(*, actor, case_id: int, attachment_id: int) -> tuple[Attachment, IO[bytes]]:
+    """Open an attachment of a case the actor may see, for download, and log the download.
+
+    NotFound if the case or attachment is not visible, or the file is missing or cannot be
+    decrypted (the error log says which); nothing is logged as downloaded then.
+    """
+    attachment = attachment_get_for(actor=actor, case_id=case_id, attachment_id=attachment_id)
     try:
-        return attachment.file.open("rb")
+        content = attachment.file.open("rb")
     except (FileNotFoundError, OSError):
         logger.error("attachment file missing", extra={"attachment_id": attachment.pk})
         raise NotFound(_("The file of this attachment is missing.")) from None
+    except UnreadableFile:
+        logger.error("attachment file cannot be decrypted", extra={"attachment_id": attachment.pk})
+        raise NotFound(_("The file of this attachment cannot be read.")) from None
+    AttachmentDownload.objects.create(attachment=attachment, user=actor)
+    logger.info("attachment downloaded", extra={"attachment_id": attachment.pk, "user_id": actor.pk})
+    return attachment, content

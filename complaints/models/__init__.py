@@ -1,11 +1,12 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
-from .events import Attachment, CaseEvent, Communication, Note, PiiAccessLog
+from .events import Attachment, AttachmentDownload, CaseEvent, Communication, Note, PiiAccessLog
 from .reporting import FinalAnswerDaily, StageTimeDaily
 from .sla import SlaPolicy
 
 __all__ = [
     "Attachment",
+    "AttachmentDownload",
     "Category",
     "CaseEvent",
     "Communication",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.file_crypto import get_encrypted_storage
 from complaints.choices import Channel, Direction, EventKind, Outcome
 
 
@@ -116,13 +117,14 @@ class PiiAccessLog(AppendOnlyModel):
 
 
 class Attachment(models.Model):
-    """An uploaded file, stored under MEDIA_ROOT (outside the web root), served by a checked view."""
+    """An uploaded file, stored encrypted under MEDIA_ROOT (outside the web root), served by a
+    checked view that logs every download."""
 
     case = models.ForeignKey(
         "complaints.ComplaintCase", on_delete=models.PROTECT, related_name="attachments"
     )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/", storage=get_encrypted_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
@@ -136,3 +138,19 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AttachmentDownload(AppendOnlyModel):
+    """Who downloaded which attachment and when; auditors read it beside the personal-data accesses."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("attachment download")
+        verbose_name_plural = _("attachment downloads")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.at:%Y-%m-%d %H:%M}"
