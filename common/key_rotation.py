@@ -125,6 +125,7 @@ def rotate_columns(*, batch_size: int, progress: Progress) -> RotationResult:
     for model, fields in encrypted_columns():
         label = _label(model, ",".join(f.name for f in fields))
         total = model._base_manager.count()
+        progress(f"{label}: {total} rows to check")
         busy: list = []
         done = rotated = 0
         for pks in _pk_batches(model, batch_size):
@@ -156,6 +157,7 @@ def rotate_files(*, batch_size: int, progress: Progress) -> RotationResult:
         storage = file_field.storage
         assert isinstance(storage, EncryptedFileSystemStorage)
         total = model._base_manager.count()
+        progress(f"{label}: {total} files to check")
         done = rotated = 0
         for pks in _pk_batches(model, batch_size):
             names = model._base_manager.filter(pk__in=pks).values_list(file_field.attname, flat=True)

@@ -213,3 +213,10 @@ def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to this test's own folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)
