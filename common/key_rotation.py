@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
-from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 
 from common.file_crypto import EncryptedFileSystemStorage, UnreadableFile
-from common.pii import EncryptedField, Sensitive, decrypt
+from common.pii import EncryptedField, is_current, reencrypt
 
 Progress = Callable[[str], None]
 
@@ -54,51 +53,67 @@ def _label(model: type[models.Model], what: str) -> str:
     return f"{model._meta.label}.{what}"
 
 
-def _is_current(newest: Fernet, token: str) -> bool:
+def _reencrypt(token: str, *, model: type[models.Model], pk: object) -> str:
     try:
-        newest.decrypt(token.encode())
-    except InvalidToken:
-        return False
-    return True
-
-
-def _decrypt(token: str, *, model: type[models.Model], pk: object) -> str:
-    try:
-        return decrypt(token)
+        return reencrypt(token)
     except ValueError as exc:
         raise ValueError(f"{model._meta.label} row {pk}: {exc}") from exc
 
 
+def _update_tokens(model: type[models.Model], fields: list[EncryptedField], tokens_by_pk: dict) -> None:
+    """Write these tokens in one UPDATE, past the ORM: the field would encrypt them again, and no
+    save() hook, timestamp or version should change for a new ciphertext of the same value.
+    A VALUES list (its columns are column1, column2, ... in PostgreSQL and SQLite alike) plans
+    in milliseconds where a UNION of 500 SELECTs took most of a second."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), model._meta.pk
+    row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    assignments = ", ".join(f"{quote(cast(str, f.column))} = v.column{i + 2}" for i, f in enumerate(fields))
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(tokens_by_pk))}) AS v "
+        f"WHERE {table}.{quote(cast(str, pk.column))} = CAST(v.column1 AS {pk.rel_db_type(connection)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for pk_value, tokens in tokens_by_pk.items() for value in (pk_value, *tokens)])
+
+
+def _raw_tokens(queryset: models.QuerySet, fields: list[EncryptedField]) -> Iterator[tuple]:
+    """(pk, token, token, ...) of each row, as stored: a text cast has no converter, so nothing
+    is decrypted on the way out."""
+    raw = {f"_raw_{f.attname}": Cast(f.attname, output_field=models.TextField()) for f in fields}
+    yield from queryset.annotate(**raw).values_list("pk", *raw)
+
+
 def _rotate_rows(
-    model: type[models.Model], fields: list[EncryptedField], pks: list, *, newest: Fernet, skip_locked: bool
+    model: type[models.Model], fields: list[EncryptedField], pks: list, *, skip_locked: bool
 ) -> tuple[int, list]:
-    """Re-encrypt the stale values of these rows in one transaction; (rows rotated, rows busy)."""
-    aliases = {f"_raw_{f.attname}": f for f in fields}
-    # The raw tokens: a text cast has no converter, so nothing is decrypted on the way out.
-    raw = {alias: Cast(f.attname, output_field=models.TextField()) for alias, f in aliases.items()}
+    """Re-encrypt the stale values of these rows; (rows rotated, rows busy).
+
+    Rows are read without a lock first, so a run with nothing to do only reads; the stale ones
+    are then locked and read again in one transaction (a user may have saved them meanwhile).
+    """
     manager = model._base_manager
-    rotated = 0
+    candidates = [
+        pk
+        for pk, *tokens in _raw_tokens(manager.filter(pk__in=pks), fields)
+        if any(token and not is_current(token) for token in tokens)
+    ]
+    if not candidates:
+        return 0, []
+    stale: dict = {}  # pk -> the row's tokens, all under the newest key
     with transaction.atomic():
-        rows = (
-            manager.filter(pk__in=pks)
-            .select_for_update(skip_locked=skip_locked)
-            .annotate(**raw)
-            .values_list("pk", *aliases)
-        )
+        locked = manager.filter(pk__in=candidates).select_for_update(skip_locked=skip_locked)
         seen = set()
-        for pk, *tokens in rows:
+        for pk, *tokens in _raw_tokens(locked, fields):
             seen.add(pk)
-            changes = {
-                f.attname: Sensitive(_decrypt(token, model=model, pk=pk), f.pii_kind)
-                for f, token in zip(aliases.values(), tokens, strict=True)
-                if token and not _is_current(newest, token)
-            }
-            if changes:
-                # A queryset update: no save() hooks, timestamps or versions change, only the
-                # ciphertext (the field encrypts the clear value under the newest key).
-                manager.filter(pk=pk).update(**changes)
-                rotated += 1
-    return rotated, [pk for pk in pks if pk not in seen]
+            fresh = [_reencrypt(t, model=model, pk=pk) if t and not is_current(t) else t for t in tokens]
+            if fresh != tokens:
+                stale[pk] = fresh
+        if stale:
+            _update_tokens(model, fields, stale)
+    # With skip_locked, a candidate not seen is held by a user's transaction; without it, it was
+    # deleted meanwhile, and retrying it finds nothing.
+    return len(stale), [pk for pk in candidates if pk not in seen] if skip_locked else []
 
 
 def _pk_batches(model: type[models.Model], batch_size: int) -> Iterator[list]:
@@ -120,7 +135,6 @@ def rotate_columns(*, batch_size: int, progress: Progress) -> RotationResult:
     Rows locked by a user's transaction are skipped in the pass and retried at its end, waiting
     for the lock then. Raises ValueError if a value is under none of the configured keys.
     """
-    newest = Fernet(settings.PII_ENCRYPTION_KEY[0].encode())
     result = RotationResult()
     for model, fields in encrypted_columns():
         label = _label(model, ",".join(f.name for f in fields))
@@ -129,14 +143,14 @@ def rotate_columns(*, batch_size: int, progress: Progress) -> RotationResult:
         busy: list = []
         done = rotated = 0
         for pks in _pk_batches(model, batch_size):
-            count, locked = _rotate_rows(model, fields, pks, newest=newest, skip_locked=True)
+            count, locked = _rotate_rows(model, fields, pks, skip_locked=True)
             busy += locked
             done += len(pks) - len(locked)
             rotated += count
             progress(f"{label}: {done}/{total} rows checked, {rotated} re-encrypted")
         for start in range(0, len(busy), batch_size):
             pks = busy[start : start + batch_size]
-            count, _ = _rotate_rows(model, fields, pks, newest=newest, skip_locked=False)
+            count, _ = _rotate_rows(model, fields, pks, skip_locked=False)
             done += len(pks)
             rotated += count
             progress(f"{label}: {done}/{total} rows checked, {rotated} re-encrypted (after waiting for locks)")

@@ -99,6 +99,23 @@ def decrypt(token: str) -> str:
         raise ValueError("personal data cannot be decrypted with the configured keys") from exc
 
 
+def is_current(token: str) -> bool:
+    """Whether a stored token is encrypted under the newest key."""
+    try:
+        _fernet(tuple(settings.PII_ENCRYPTION_KEY[:1])).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt(token: str) -> str:
+    """The same clear value as `token`, encrypted under the newest key (for key rotation)."""
+    try:
+        return _fernet(tuple(settings.PII_ENCRYPTION_KEY)).rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("personal data cannot be decrypted with the configured keys") from exc
+
+
 def blind_index(value: str) -> str:
     """Keyed hash of a normalised value, for equality look-ups without decrypting."""
     normalised = "".join(value.split()).upper()

@@ -195,17 +195,17 @@ def three_cases_and_a_crash_on_the_second(under_key_a, agent, monkeypatch):
     """Three cases under key A, key B added, and a rotation that fails at the second case."""
     cases = [make_case(actor=agent) for _ in range(3)]
     add_key_b(under_key_a)
-    real_decrypt = key_rotation._decrypt
+    real_reencrypt = key_rotation._reencrypt
 
     def crash_at_second(token, *, model, pk):
         if model is ComplaintCase and pk == cases[1].pk:
             raise RuntimeError("simulated crash")
-        return real_decrypt(token, model=model, pk=pk)
+        return real_reencrypt(token, model=model, pk=pk)
 
-    monkeypatch.setattr(key_rotation, "_decrypt", crash_at_second)
+    monkeypatch.setattr(key_rotation, "_reencrypt", crash_at_second)
     with pytest.raises(RuntimeError):
         rotate(batch_size=1)
-    monkeypatch.setattr(key_rotation, "_decrypt", real_decrypt)
+    monkeypatch.setattr(key_rotation, "_reencrypt", real_reencrypt)
     return cases
 
 
