@@ -60,6 +60,14 @@ def test_bytes_on_disk_do_not_contain_the_uploaded_content(agent, case):
     assert b"110101199003071234" not in on_disk
 
 
+def test_file_uploaded_on_the_workspace_page_is_encrypted_too(client, agent, case):
+    client.force_login(agent)
+
+    client.post(f"/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile("记录.txt", TRANSCRIPT)})
+
+    assert TRANSCRIPT not in Path(Attachment.objects.get(case=case).file.path).read_bytes()
+
+
 def test_large_upload_spooled_to_a_temporary_file_is_encrypted_too(agent, case, settings):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # the upload goes through a temporary file
 
