@@ -3,7 +3,8 @@
 `cases_import` writes exactly what `case_create` writes for each case — the case with its
 reference, encrypted personal data and blind indexes, team, repeat flag and frozen SLA terms;
 its `created` timeline entry; its acknowledge and final-answer deadlines — and sends
-`case_created` for each case after commit (webhooks, the contingency trigger check). It does so
+`cases_created` (the batch form of `case_created`) after commit: webhooks publish one
+`case.created` per case, the contingency trigger check runs as for each case in turn. It does so
 set-based: one query per batch for teams, policies, repeats and external IDs, one INSERT each for
 cases, timeline entries, deadlines and idempotency records.
 
@@ -93,8 +94,8 @@ def cases_import(*, actor: Any, items: Sequence[ImportItem]) -> list[ImportOutco
     Preconditions: at most MAX_BATCH items, each validated by the import's input serializer.
     Items refused here (no team for the category, external ID already used, idempotency key
     reused with another payload) get a 400/409 outcome; the others are stored. Raises
-    ActionNotPermitted for roles that may not register complaints. Sends `case_created` per
-    stored case after commit.
+    ActionNotPermitted for roles that may not register complaints. Sends `cases_created` with
+    the stored cases after commit.
     """
     if len(items) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} items a batch")
@@ -110,8 +111,8 @@ def cases_import(*, actor: Any, items: Sequence[ImportItem]) -> list[ImportOutco
                 raise
             continue
         break
-    for case_id in created:
-        signals.send_after_commit(signals.case_created, case_id=case_id, actor_id=actor.pk)
+    if created:
+        signals.send_after_commit(signals.cases_created, case_ids=created, actor_id=actor.pk)
     logger.info(
         "cases imported",
         extra={

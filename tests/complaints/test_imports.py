@@ -193,20 +193,20 @@ def test_an_external_id_given_twice_in_a_batch_stores_the_first(agent):
     assert [o.status for o in outcomes] == [201, 400]
 
 
-def test_each_stored_case_is_announced_after_commit(agent, django_capture_on_commit_callbacks):
+def test_the_stored_cases_are_announced_once_after_commit(agent, django_capture_on_commit_callbacks):
     heard = []
 
-    def receiver(sender, *, case_id, actor_id, **kwargs):
-        heard.append((case_id, actor_id))
+    def receiver(sender, *, case_ids, actor_id, **kwargs):
+        heard.append((case_ids, actor_id))
 
-    signals.case_created.connect(receiver, dispatch_uid="test-import-heard")
+    signals.cases_created.connect(receiver, dispatch_uid="test-import-heard")
     try:
         with django_capture_on_commit_callbacks(execute=True):
             outcomes = run_import(agent, [case_payload(), case_payload(summary="第二件")])
     finally:
-        signals.case_created.disconnect(dispatch_uid="test-import-heard")
+        signals.cases_created.disconnect(dispatch_uid="test-import-heard")
 
-    assert heard == [(o.case_id, agent.pk) for o in outcomes]
+    assert heard == [([o.case_id for o in outcomes], agent.pk)]
 
 
 def test_a_replayed_item_is_not_announced_again(agent, django_capture_on_commit_callbacks):
@@ -230,3 +230,10 @@ def test_deadlines_count_from_each_cases_receipt(agent):
     assert set(
         ComplaintCase.objects.get(pk=outcome.case_id).deadlines.values_list("started_at", flat=True)
     ) == {received}
+
+
+def test_every_receiver_of_case_created_also_hears_the_batch_form():
+    def apps_of(signal):
+        return {receiver.__module__.split(".")[0] for receiver in signal._live_receivers(None)[0]}
+
+    assert apps_of(signals.cases_created) == apps_of(signals.case_created)
