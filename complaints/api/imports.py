@@ -45,7 +45,7 @@ class ImportJSONParser(LargeJSONParser):
         return IMPORT_MAX_BYTES
 
 
-class ImportResultSerializer(serializers.Serializer):
+class CaseImportResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=_("The item's position in `cases`, from 0."))
     status = serializers.IntegerField(
         help_text=_(
@@ -60,11 +60,11 @@ class ImportResultSerializer(serializers.Serializer):
     )
 
 
-class ImportResponseSerializer(serializers.Serializer):
+class CaseImportResponseSerializer(serializers.Serializer):
     stored = serializers.IntegerField(help_text=_("Items stored as new cases (201)."))
     replayed = serializers.IntegerField(help_text=_("Items whose key was used before (200)."))
     refused = serializers.IntegerField(help_text=_("Items refused (400 or 409)."))
-    results = ImportResultSerializer(many=True)  # type: ignore[assignment]
+    results = CaseImportResultSerializer(many=True)  # type: ignore[assignment]
 
 
 def outcome_data(outcome: ImportOutcome) -> dict[str, Any]:
@@ -166,7 +166,7 @@ class ComplaintImportView(APIView):
         ),
         request=CaseImportSchema,
         responses={
-            200: ImportResponseSerializer,
+            200: CaseImportResponseSerializer,
             **error_responses(400, 401, 403, 413, 415, 429, e413="JSON body larger than 10 MB."),
         },
         examples=[REQUEST_EXAMPLE, RESPONSE_EXAMPLE, TOO_MANY_EXAMPLE, *COMMON_ERROR_EXAMPLES],
