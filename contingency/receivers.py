@@ -8,7 +8,7 @@ themselves come from the per-process cache (contingency.triggers).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from functools import partial
 
 from django.utils import timezone
 
@@ -24,13 +24,8 @@ EMERGENCY_LEVEL = 3
 SPIKE_LINK_LIMIT = 1000
 
 
-def _already_linked_playbooks(case_ids: list[int]) -> dict[int, set[int]]:
-    linked: dict[int, set[int]] = defaultdict(set)
-    for case_id, playbook_id in ActivationCase.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "activation__playbook_id"
-    ):
-        linked[case_id].add(playbook_id)
-    return linked
+def _already_linked_playbooks(case_id: int) -> set[int]:
+    return set(ActivationCase.objects.filter(case_id=case_id).values_list("activation__playbook_id", flat=True))
 
 
 def activation_check_case(*, case_id: int) -> list[int]:
@@ -39,13 +34,58 @@ def activation_check_case(*, case_id: int) -> list[int]:
     A case opens a playbook's activation once: after it was covered by one (even a closed one)
     its later transitions do not start that playbook again.
     """
-    return activation_check_cases(case_ids=[case_id])
+    from complaints.selectors import case_count_received_since, case_ids_received_since, case_trigger_facts
+
+    triggers = active_triggers()
+    if not triggers:
+        return []
+    facts = case_trigger_facts(case_id=case_id)
+    if facts is None or facts["state"] not in OPEN_STATES:
+        return []
+    category_id = facts["category_id"]
+    candidates = [t for t in triggers if t.applies_to(category_id)]
+    matched: list[tuple] = []
+    now = timezone.now()
+    for trigger in candidates:
+        if trigger.matches_case(severity=facts["severity"], risk_flags=facts["risk_flags"]):
+            matched.append((trigger, [case_id], LinkReason.TRIGGER))
+        elif trigger.volume_count and trigger.volume_window:
+            since = now - trigger.volume_window
+            if facts["received_at"] < since:
+                continue
+            if case_count_received_since(category_id=category_id, since=since) >= trigger.volume_count:
+                matched.append((trigger, None, LinkReason.VOLUME))
+    if not matched:
+        return []
+    linked = _already_linked_playbooks(case_id)
+    opened = []
+    for trigger, case_ids, reason in matched:
+        if trigger.playbook_id in linked:
+            continue
+        window_cases = None
+        if case_ids is None:
+            # The spike: its opener links every case of the window; a joiner only itself.
+            since = now - trigger.volume_window
+
+            def window_cases(since=since):
+                return case_ids_received_since(category_id=category_id, since=since, limit=SPIKE_LINK_LIMIT)
+
+        activation, _created = activation_open_or_join(
+            playbook_id=trigger.playbook_id,
+            category_id=trigger.category_id or category_id,
+            case_ids=[case_id],
+            reason=reason,
+            more_cases_on_open=window_cases,
+        )
+        if activation is not None:
+            opened.append(activation.pk)
+    return opened
 
 
-def activation_check_cases(*, case_ids: list[int]) -> list[int]:
-    """`activation_check_case` for many cases at once (the bulk import): the same activations, with
-    one read of the cases, one volume count per trigger and category, and one open-or-join per
-    playbook and category for all its matching cases."""
+def activation_check_new_cases(*, case_ids: list[int]) -> list[int]:
+    """`activation_check_case` for many new cases at once (the bulk import): the same activations,
+    with one read of the cases, one volume count per trigger and category, and one open-or-join
+    per playbook and category for all its matching cases. New cases are linked to nothing yet."""
     from complaints.selectors import (
         case_count_received_since,
         case_ids_received_since,
@@ -67,37 +107,27 @@ def activation_check_cases(*, case_ids: list[int]) -> list[int]:
                 continue
             if trigger.matches_case(severity=facts["severity"], risk_flags=facts["risk_flags"]):
                 matched.setdefault((index, category_id, LinkReason.TRIGGER), []).append(facts["id"])
-            elif trigger.volume_count and trigger.volume_window:
+                continue
+            if not (trigger.volume_count and trigger.volume_window) or facts["received_at"] < now - trigger.volume_window:
+                continue
+            if (index, category_id) not in counts:
                 since = now - trigger.volume_window
-                if facts["received_at"] < since:
-                    continue
-                if (index, category_id) not in counts:
-                    counts[index, category_id] = case_count_received_since(category_id=category_id, since=since)
-                if counts[index, category_id] >= trigger.volume_count:
-                    matched.setdefault((index, category_id, LinkReason.VOLUME), []).append(facts["id"])
-    if not matched:
-        return []
-    linked = _already_linked_playbooks([pk for ids in matched.values() for pk in ids])
+                counts[index, category_id] = case_count_received_since(category_id=category_id, since=since)
+            if counts[index, category_id] >= trigger.volume_count:
+                matched.setdefault((index, category_id, LinkReason.VOLUME), []).append(facts["id"])
     opened = []
     for (index, category_id, reason), matching in matched.items():
         trigger = triggers[index]
-        new = [pk for pk in matching if trigger.playbook_id not in linked[pk]]
-        if not new:
-            continue
-        window_cases = None
-        if reason == LinkReason.VOLUME:
-            # The spike: its opener links every case of the window; a joiner only its own.
-            since = now - trigger.volume_window
-
-            def window_cases(since=since, category_id=category_id):
-                return case_ids_received_since(category_id=category_id, since=since, limit=SPIKE_LINK_LIMIT)
-
+        spike_since = now - trigger.volume_window if reason == LinkReason.VOLUME and trigger.volume_window else None
         activation, _created = activation_open_or_join(
             playbook_id=trigger.playbook_id,
             category_id=trigger.category_id or category_id,
-            case_ids=new,
+            case_ids=matching,
             reason=reason,
-            more_cases_on_open=window_cases,
+            # The spike: its opener links every case of the window; a joiner only its own.
+            more_cases_on_open=None if spike_since is None else partial(
+                case_ids_received_since, category_id=category_id, since=spike_since, limit=SPIKE_LINK_LIMIT
+            ),
         )
         if activation is not None:
             opened.append(activation.pk)
@@ -130,7 +160,7 @@ def on_case_created(sender, *, case_id: int, **kwargs) -> None:
 
 
 def on_cases_created(sender, *, case_ids: list[int], **kwargs) -> None:
-    activation_check_cases(case_ids=case_ids)
+    activation_check_new_cases(case_ids=case_ids)
 
 
 def on_case_transitioned(sender, *, case_id: int, **kwargs) -> None:

@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 MAX_BATCH = 1000
 SCOPE = "complaints.import"
 # Keys of single creates are honoured too: a queue replayed after some of it went in one by one.
-HONOURED_SCOPES = (SCOPE, "complaints.create")
+CREATE_SCOPE = "complaints.create"
 # A concurrent batch may take an external ID between our check and our insert; we check again.
 STORE_ATTEMPTS = 3
 START_DEADLINES = (DeadlineKind.ACKNOWLEDGE, DeadlineKind.FINAL_ANSWER)
@@ -100,6 +100,8 @@ def cases_import(*, actor: Any, items: Sequence[ImportItem]) -> list[ImportOutco
     if len(items) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} items a batch")
     case_require(actor=actor, permission="complaints.create_case")
+    if not items:
+        return []
     outcomes: dict[int, ImportOutcome] = {}
     created: list[int] = []
     for attempt in range(STORE_ATTEMPTS):
@@ -179,7 +181,7 @@ def _claim_keys(
     keys = sorted(owners)  # one lock order for every batch, so two batches cannot deadlock
     earlier = {
         record.key: record
-        for record in IdempotencyRecord.objects.filter(user=actor, scope=HONOURED_SCOPES[1], key__in=keys)
+        for record in IdempotencyRecord.objects.filter(user=actor, scope=CREATE_SCOPE, key__in=keys)
     }
     IdempotencyRecord.objects.bulk_create(
         [

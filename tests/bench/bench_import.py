@@ -7,7 +7,7 @@ demo playbooks of the data migrations are active, so every case runs the conting
 check after commit) with the test settings.
 - in process: `import_batch_validate` + `cases_import` (validation, the set-based store, the
   after-commit signals), timed per phase;
-- HTTP: gunicorn with 2 sync workers on loopback (as bench_api.py starts it), the call-center
+- HTTP: gunicorn with 2 sync workers on loopback (config.wsgi, test settings), the call-center
   API client posting batches of 1,000 from 1 and from 2 client threads.
 Figures are printed, never asserted.
 """
@@ -15,35 +15,83 @@ Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_api  # noqa: E402
-from _common import bench_database_url, ensure_database  # noqa: E402
-
+SETTINGS = "config.settings.test"
 BATCH = 1000
 
 
+def database_url() -> str:
+    """DATABASE_URL with `_bench_import` appended to the database name, created if missing."""
+    import psycopg2
+
+    parts = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/complaints"))
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("the benchmark needs PostgreSQL in DATABASE_URL")
+    name = parts.path.lstrip("/") + "_bench_import"
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def callcenter():
+    """The call-center API client (and team A, which receives its cases)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Team, User
+    from accounts.roles import Role
+
+    Team.objects.get_or_create(code="team-a", defaults={"name": "team-a"})
+    user, _ = User.objects.get_or_create(username="callcenter")
+    user.groups.add(Group.objects.get(name=Role.API_CLIENT))
+    return user
+
+
 def batch(rng: random.Random, tag: str) -> list[dict]:
-    """1,000 create payloads with keys, Chinese texts of every category, some repeat callers."""
+    """1,000 keyed create payloads: Chinese texts of every category, severities, some risk flags."""
+    from complaints.demo_data import COMPLAINTS
+
     cases = []
     for i in range(BATCH):
-        payload = bench_api.intake_payload(rng, external=False)
-        payload["idempotency_key"] = f"{tag}-{i}"
-        cases.append(payload)
+        code = rng.choice(list(COMPLAINTS))
+        summary, description = rng.choice(COMPLAINTS[code])
+        cases.append(
+            {
+                "idempotency_key": f"{tag}-{i}",
+                "channel": "phone",
+                "category": code,
+                "severity": rng.choice(["low", "normal", "normal", "normal", "high", "critical"]),
+                "summary": summary,
+                "description": description,
+                "complainant": {"name": "张三", "phone": f"13{rng.randrange(10**9):09d}"},
+                "account_reference": f"LN-2026-{rng.randrange(10**5):05d}",
+                "collection_channel": "phone",
+                "risk_flags": rng.choice([[], [], [], ["media_exposure"], ["regulator_referral"]]),
+            }
+        )
     return cases
 
 
-def in_process(people: dict, batches: int, rng: random.Random) -> None:
+def in_process(actor, batches: int, rng: random.Random) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -51,7 +99,6 @@ def in_process(people: dict, batches: int, rng: random.Random) -> None:
     from complaints.api.import_inputs import import_batch_validate
     from complaints.services.imports import cases_import
 
-    actor = people["callcenter"]
     run = f"P{time.time_ns()}"
     import_batch_validate({"cases": batch(rng, run + "-warm")[:50]})  # imports, caches
     validate_ms, store_ms, total_ms, cpu_ms, queries = [], [], [], [], []
@@ -131,40 +178,93 @@ def _post_all(
     return time.perf_counter() - started, latencies, failures
 
 
-def _wait_ready(server, timeout: float = 120) -> None:
-    """Like Server.wait_ready, but patient with a loaded machine (a slow answer is not a failure)."""
-    import requests
+class Gunicorn:
+    """gunicorn with 2 sync workers on a free loopback port, in its own process group."""
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            sys.exit("gunicorn exited during start-up")
+    def __init__(self, url: str) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        rates = {f"THROTTLE_{scope}_RATE": "1000000/min" for scope in ("USER", "CLIENT", "ANON", "IMPORT")}
+        env = {
+            **os.environ,
+            **rates,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": SETTINGS,
+            "LOG_LEVEL": "WARNING",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--chdir",
+                str(ROOT),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "300",
+                "config.wsgi:application",
+            ],
+            env=env,
+            start_new_session=True,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit("gunicorn exited during start-up")
+            try:
+                requests.get(self.base + "/healthz", timeout=10)
+                return
+            except requests.RequestException:  # not up yet, or slow on a loaded machine
+                time.sleep(0.5)
+        sys.exit("gunicorn did not answer in time")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the master and its workers so far (Linux /proc)."""
+        pids = [self.process.pid]
         try:
-            requests.get(server.base + "/healthz", timeout=10)
-            return
-        except requests.RequestException:
-            time.sleep(0.5)
-    sys.exit("gunicorn did not answer in time")
+            with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as children:
+                pids += [int(pid) for pid in children.read().split()]
+        except OSError:
+            return float("nan")
+        total = 0.0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
 
 
-def over_http(url: str, people: dict, batches: int, rng: random.Random) -> None:
-    import json
+def over_http(url: str, actor, batches: int, rng: random.Random) -> None:
+    from accounts.tokens import token_issue
 
-    from tests.bench._people import api_token
-
-    os.environ["THROTTLE_IMPORT_RATE"] = "1000000/min"
-    server = bench_api.Server(url, workers=2, conn_max_age=60)
-    _wait_ready(server)
-    headers = {
-        "Authorization": f"Token {api_token(people['callcenter'])}",
-        "Content-Type": "application/json",
-    }
-    run = f"H{time.time_ns()}"
-    bodies = [
-        json.dumps({"cases": batch(rng, f"{run}-{n}")}, ensure_ascii=False).encode()
-        for n in range(batches + 2)
-    ]
+    server = Gunicorn(url)
     try:
+        server.wait_ready()
+        headers = {"Authorization": f"Token {token_issue(user=actor)}", "Content-Type": "application/json"}
+        run = f"H{time.time_ns()}"
+        bodies = [
+            json.dumps({"cases": batch(rng, f"{run}-{n}")}, ensure_ascii=False).encode()
+            for n in range(batches + 2)
+        ]
         _post_all(server.base, headers, bodies[-2:], 2)  # warm-up: both workers
         for clients, share in ((1, bodies[: batches // 2]), (2, bodies[batches // 2 : batches])):
             cpu_before = server.cpu_seconds()
@@ -186,24 +286,24 @@ def main() -> None:
     )
     parser.add_argument("--batches", type=int, default=5, help="in-process batches of 1,000")
     parser.add_argument(
-        "--http-batches", type=int, default=6, help="HTTP batches of 1,000 (half with 1 client, half with 2)"
+        "--http-batches", type=int, default=6, help="HTTP batches (half from 1 client, half from 2)"
     )
     parser.add_argument("--no-http", action="store_true")
     args = parser.parse_args()
-    url = bench_database_url("bench_import")
-    ensure_database(url)
-    bench_api.setup_django(url)
+    url = database_url()
+    os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS})
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from tests.bench._people import bench_people
-
-    people = bench_people()
+    actor = callcenter()
     rng = random.Random(12)
-    in_process(people, args.batches, rng)
+    in_process(actor, args.batches, rng)
     if not args.no_http:
-        over_http(url, people, args.http_batches, rng)
-    bench_api.purge_queue()
+        over_http(url, actor, args.http_batches, rng)
 
 
 if __name__ == "__main__":
