@@ -108,3 +108,10 @@ class AuthUsernameThrottle(_LiveRateMixin, throttling.SimpleRateThrottle):
         # Hashed: the cache holds no user names.
         digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
         return self.cache_format % {"scope": "auth_username", "ident": digest}
+
+
+class ImportThrottle(_LiveRateMixin, throttling.UserRateThrottle):
+    """Bulk imports per account (`THROTTLE_IMPORT_RATE`), on top of the per-person and per-client limits:
+    one request creates up to 1,000 cases."""
+
+    scope = "import"

@@ -10,6 +10,7 @@ and answered with a JSON 500.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import math
 from typing import Any
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
-from rest_framework import exceptions, parsers, serializers, status
+from rest_framework import exceptions, parsers, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -225,6 +226,44 @@ class LimitedJSONParser(parsers.JSONParser):
         except RecursionError:
             # Deeply nested arrays fit in 1 MB and exhaust the decoder's stack: bad input, not a bug.
             raise exceptions.ParseError(_("JSON nested too deeply.")) from None
+
+
+class LargeJSONParser(parsers.BaseParser):
+    """JSON with an endpoint's own body limit above 1 MB (`max_bytes`, set by a subclass).
+
+    Not a JSONParser subclass on purpose: DRF reads JSON bodies through `request.body`, which
+    Django caps at DATA_UPLOAD_MAX_MEMORY_SIZE; this parser reads the stream itself, at most one
+    byte past its limit.
+    """
+
+    media_type = "application/json"
+    renderer_class = renderers.JSONRenderer
+
+    @property
+    def max_bytes(self) -> int:
+        raise NotImplementedError
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+        except ValueError:
+            declared = 0
+        if declared > self.max_bytes:
+            raise RequestTooLarge()
+        body = stream.read(self.max_bytes + 1) if stream is not None else b""
+        if len(body) > self.max_bytes:
+            raise RequestTooLarge()
+        try:
+            return json.loads(body.decode("utf-8"), parse_constant=_no_json_constants)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise exceptions.ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON nested too deeply.")) from None
+
+
+def _no_json_constants(name: str):
+    raise ValueError(f"{name} is not valid JSON")
 
 
 # -- schema ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 Receivers (webhooks, notifications, the contingency and conduct apps) get `case_id` and
 `actor_id` plus event-specific keyword arguments, and must not assume they run in the request.
+`cases_created` is the batch form of `case_created` (`case_ids`): a receiver of one hears the other.
 `send_after_commit` is the one way the complaints services send them.
 """
 
@@ -16,6 +17,9 @@ from django.dispatch import Signal
 logger = logging.getLogger(__name__)
 
 case_created = Signal()  # case_id, actor_id
+# case_ids, actor_id: many cases registered at once (the bulk import sends this one signal for its
+# batch instead of one case_created per case, so every receiver of case_created connects to it too).
+cases_created = Signal()
 case_transitioned = Signal()  # case_id, actor_id, transition, from_state, to_state
 case_escalated = Signal()  # case_id, actor_id (None), deadline_id, deadline_kind, level
 

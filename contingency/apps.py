@@ -30,6 +30,7 @@ class ContingencyConfig(AppConfig):
         self._forget = forget  # keep the closure alive (signals hold weak references)
 
         signals.case_created.connect(receivers.on_case_created, dispatch_uid="contingency.case_created")
+        signals.cases_created.connect(receivers.on_cases_created, dispatch_uid="contingency.cases_created")
         signals.case_transitioned.connect(receivers.on_case_transitioned, dispatch_uid="contingency.case_transitioned")
         signals.case_escalated.connect(receivers.on_case_escalated, dispatch_uid="contingency.case_escalated")
         register_case_visibility(case_ids_visible_through_activations)

@@ -8,6 +8,7 @@ themselves come from the per-process cache (contingency.triggers).
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.utils import timezone
 
@@ -81,6 +82,58 @@ def activation_check_case(*, case_id: int) -> list[int]:
     return opened
 
 
+def activation_check_new_cases(*, case_ids: list[int]) -> list[int]:
+    """`activation_check_case` for many new cases at once (the bulk import): the same activations,
+    with one read of the cases, one volume count per trigger and category, and one open-or-join
+    per playbook and category for all its matching cases. New cases are linked to nothing yet."""
+    from complaints.selectors import (
+        case_count_received_since,
+        case_ids_received_since,
+        case_trigger_facts_many,
+    )
+
+    triggers = active_triggers()
+    if not triggers:
+        return []
+    now = timezone.now()
+    counts: dict[tuple[int, int], int] = {}
+    matched: dict[tuple[int, int, str], list[int]] = {}  # (trigger, category, reason) → case ids
+    for facts in case_trigger_facts_many(case_ids=case_ids):
+        if facts["state"] not in OPEN_STATES:
+            continue
+        category_id = facts["category_id"]
+        for index, trigger in enumerate(triggers):
+            if not trigger.applies_to(category_id):
+                continue
+            if trigger.matches_case(severity=facts["severity"], risk_flags=facts["risk_flags"]):
+                matched.setdefault((index, category_id, LinkReason.TRIGGER), []).append(facts["id"])
+                continue
+            if not (trigger.volume_count and trigger.volume_window) or facts["received_at"] < now - trigger.volume_window:
+                continue
+            if (index, category_id) not in counts:
+                since = now - trigger.volume_window
+                counts[index, category_id] = case_count_received_since(category_id=category_id, since=since)
+            if counts[index, category_id] >= trigger.volume_count:
+                matched.setdefault((index, category_id, LinkReason.VOLUME), []).append(facts["id"])
+    opened = []
+    for (index, category_id, reason), matching in matched.items():
+        trigger = triggers[index]
+        spike_since = now - trigger.volume_window if reason == LinkReason.VOLUME and trigger.volume_window else None
+        activation, _created = activation_open_or_join(
+            playbook_id=trigger.playbook_id,
+            category_id=trigger.category_id or category_id,
+            case_ids=matching,
+            reason=reason,
+            # The spike: its opener links every case of the window; a joiner only its own.
+            more_cases_on_open=None if spike_since is None else partial(
+                case_ids_received_since, category_id=category_id, since=spike_since, limit=SPIKE_LINK_LIMIT
+            ),
+        )
+        if activation is not None:
+            opened.append(activation.pk)
+    return opened
+
+
 def activation_for_escalation(*, case_id: int) -> int | None:
     """A case escalated to the emergency group opens or joins its category's playbook activation."""
     from complaints.selectors import case_trigger_facts
@@ -104,6 +157,10 @@ def activation_for_escalation(*, case_id: int) -> int | None:
 
 def on_case_created(sender, *, case_id: int, **kwargs) -> None:
     activation_check_case(case_id=case_id)
+
+
+def on_cases_created(sender, *, case_ids: list[int], **kwargs) -> None:
+    activation_check_new_cases(case_ids=case_ids)
 
 
 def on_case_transitioned(sender, *, case_id: int, **kwargs) -> None:

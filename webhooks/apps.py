@@ -18,6 +18,7 @@ class WebhooksConfig(AppConfig):
         post_delete.connect(subscribers_forget, sender=Subscription, dispatch_uid="webhooks.subscribers_delete")
 
         signals.case_created.connect(receivers.on_case_created, dispatch_uid="webhooks.case_created")
+        signals.cases_created.connect(receivers.on_cases_created, dispatch_uid="webhooks.cases_created")
         signals.case_transitioned.connect(
             receivers.on_case_transitioned, dispatch_uid="webhooks.case_transitioned"
         )

@@ -23,6 +23,12 @@ def on_case_created(sender, *, case_id: int, **kwargs) -> None:
     event_publish(type=EventType.CASE_CREATED, data=lambda: case_data(case_id))
 
 
+def on_cases_created(sender, *, case_ids: list[int], **kwargs) -> None:
+    # One `case.created` per case of the batch, as single creates would publish them.
+    for case_id in case_ids:
+        on_case_created(sender, case_id=case_id)
+
+
 def on_case_transitioned(
     sender, *, case_id: int, transition: str, from_state: str, to_state: str, **kwargs
 ) -> None:

@@ -3,7 +3,6 @@ or selector, serialize. Permissions and visibility live in the services and sele
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,14 +11,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions, parsers, renderers, status
+from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api import COMMON_ERROR_EXAMPLES, RequestTooLarge, error_example, error_responses, json_object
+from common.api import COMMON_ERROR_EXAMPLES, LargeJSONParser, error_example, error_responses, json_object
 from common.exceptions import ValidationFailed
 from common.filters import MAX_OFFSET
 from conduct import selectors, services
@@ -30,40 +29,13 @@ from conduct.validation import ContactBatchSerializer, contact_rows_validate
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The case id.")
 
 
-class ContactsJSONParser(parsers.BaseParser):
+class ContactsJSONParser(LargeJSONParser):
     """JSON with the contact import's own body limit (4 MB: 5,000 rows); every other endpoint
-    keeps common.api.LimitedJSONParser's 1 MB.
+    keeps common.api.LimitedJSONParser's 1 MB."""
 
-    Not a JSONParser subclass on purpose: DRF reads JSON bodies through `request.body`, which
-    Django caps at DATA_UPLOAD_MAX_MEMORY_SIZE; this parser reads the stream itself, at most one
-    byte past its limit.
-    """
-
-    media_type = "application/json"
-    renderer_class = renderers.JSONRenderer
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.CONDUCT_IMPORT_MAX_BYTES
-        request = (parser_context or {}).get("request")
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
-        except ValueError:
-            declared = 0
-        if declared > limit:
-            raise RequestTooLarge()
-        body = stream.read(limit + 1) if stream is not None else b""
-        if len(body) > limit:
-            raise RequestTooLarge()
-        try:
-            return json.loads(body.decode("utf-8"), parse_constant=_no_constants)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise exceptions.ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
-        except RecursionError:
-            raise exceptions.ParseError(_("JSON nested too deeply.")) from None
-
-
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not valid JSON")
+    @property
+    def max_bytes(self) -> int:
+        return int(settings.CONDUCT_IMPORT_MAX_BYTES)
 
 
 IMPORT_EXAMPLE = OpenApiExample(

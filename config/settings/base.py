@@ -285,6 +285,8 @@ REST_FRAMEWORK = {
         "client": env("THROTTLE_CLIENT_RATE", default="30000/min"),
         "anon": env("THROTTLE_ANON_RATE", default="60/min"),
         "auth": env("THROTTLE_AUTH_RATE", default="30/min"),
+        # Bulk intake (POST /api/v1/complaints/import/), up to 1,000 cases a request.
+        "import": env("THROTTLE_IMPORT_RATE", default="120/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
