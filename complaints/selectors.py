@@ -237,9 +237,13 @@ def case_event_facts(*, case_id: int) -> dict[str, object] | None:
 # -- for the contingency app (volume triggers, activation timelines) -----------------------
 
 
-def case_count_received_since(*, category_id: int, since: datetime) -> int:
-    """How many cases of the category were received since `since` (index case_cat_recv)."""
-    return int(ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since).count())
+def case_count_received_since(*, category_id: int, since: datetime, up_to: int | None = None) -> int:
+    """How many cases of the category were received since `since` (index case_cat_recv).
+
+    With `up_to`, counting stops there (a threshold check need not count a whole spike).
+    """
+    queryset = ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since)
+    return int((queryset[:up_to] if up_to is not None else queryset).count())
 
 
 def case_ids_received_since(*, category_id: int, since: datetime, limit: int = 1000) -> list[int]:

@@ -15,7 +15,9 @@ from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
-case_created = Signal()  # case_id, actor_id
+# case_id, actor_id, facts (what `selectors.case_trigger_facts` would read, so that the trigger
+# check on intake needs no second read of the new case)
+case_created = Signal()
 case_transitioned = Signal()  # case_id, actor_id, transition, from_state, to_state
 case_escalated = Signal()  # case_id, actor_id (None), deadline_id, deadline_kind, level
 

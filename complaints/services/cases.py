@@ -268,7 +268,11 @@ def case_create(
             to_state=case.state,
         )
         opened = deadlines.on_case_created(case=case)
-        signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk)
+        facts = {
+            "id": case.pk, "category_id": category.pk, "severity": case.severity, "risk_flags": case.risk_flags,
+            "state": case.state, "reference": case.reference, "received_at": case.received_at,
+        }
+        signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk, facts=facts)
     _as_read(case, opened)
     logger.info("case created", extra={"case_id": case.pk, "reference": case.reference})
     return case

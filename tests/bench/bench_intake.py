@@ -119,7 +119,7 @@ def main() -> None:
             print("  " + sql[:160])
     if ours["profiler"]:
         stats = pstats.Stats(ours["profiler"]).strip_dirs().sort_stats("cumulative")
-        stats.print_stats(60)
+        stats.print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "60")))
 
 
 if __name__ == "__main__":
