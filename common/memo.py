@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _memos: list[ProcessMemo] = []
+_now = time.monotonic  # a name of its own, so a test can move this clock alone
 
 
 class ProcessMemo:
@@ -42,7 +43,7 @@ class ProcessMemo:
 
     def get(self, key: Hashable, load: Callable[[], T]) -> T:
         """The value for `key`, from memory if fresh, else `load()` (which is then kept)."""
-        now = time.monotonic()
+        now = _now()
         if now - self._checked_at >= self.check_every:
             self._check_generation(now)
         entry = self._entries.get(key)
