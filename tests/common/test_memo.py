@@ -33,29 +33,19 @@ def test_a_memo_loads_once_while_nothing_changes(two_processes):
 
 
 @pytest.mark.django_db
-def test_a_change_in_one_process_reloads_the_other_after_commit(two_processes, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(("committed", "seen"), [(True, "v2"), (False, "v1")], ids=["committed", "not-yet-committed"])
+def test_a_change_in_one_process_reloads_the_other_once_committed(
+    two_processes, django_capture_on_commit_callbacks, committed, seen
+):
     worker, other = two_processes
     rows = Rows("v1")
     worker.get("k", rows.load)
     rows.value = "v2"
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=committed):
         other.forget()
 
-    assert worker.get("k", rows.load) == "v2"
-
-
-@pytest.mark.django_db
-def test_a_change_not_yet_committed_leaves_the_other_process_alone(two_processes, django_capture_on_commit_callbacks):
-    worker, other = two_processes
-    rows = Rows("v1")
-    worker.get("k", rows.load)
-    rows.value = "v2"
-
-    with django_capture_on_commit_callbacks(execute=False):
-        other.forget()
-
-    assert worker.get("k", rows.load) == "v1"
+    assert worker.get("k", rows.load) == seen
 
 
 def test_an_entry_older_than_max_age_is_reloaded_without_any_signal(monkeypatch):
