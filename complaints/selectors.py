@@ -127,9 +127,20 @@ def case_available_transitions(*, case: ComplaintCase, user: User) -> list[str]:
 
 
 def category_get_active(*, code: str) -> Category | None:
-    """The active category with this code, or None (memoised; see `categories`)."""
-    by_code = categories.get("active", lambda: {c.code: c for c in Category.objects.filter(is_active=True)})
-    return by_code.get(code)
+    """The active category with this code, or None (memoised; see `categories`).
+
+    A code not in the memo reloads it (a category added a moment ago in another process), so an
+    unknown code costs the one read it always did.
+    """
+
+    def load() -> dict[str, Category]:
+        return {c.code: c for c in Category.objects.filter(is_active=True)}
+
+    category = categories.get("active", load).get(code)
+    if category is None:
+        categories.discard("active")
+        category = categories.get("active", load).get(code)
+    return category
 
 
 def category_list_active() -> QuerySet[Category]:

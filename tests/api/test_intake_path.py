@@ -131,3 +131,13 @@ def test_a_token_used_once_is_not_read_again_the_second_time(callcenter, team_a)
 
     assert response.status_code == 200
     assert [q["sql"] for q in captured.captured_queries if "knox_authtoken" in q["sql"]] == []
+
+
+@pytest.mark.django_db
+def test_a_category_added_by_another_process_is_usable_at_once(api, callcenter, team_a):
+    client = api(callcenter)
+    assert _create(client).status_code == 201
+
+    Category.objects.bulk_create([Category(code="fee_disputes", name_zh="费用争议", name_en="Fee disputes")])  # no signal
+
+    assert _create(client, category="fee_disputes").json()["category"] == "fee_disputes"
