@@ -4,6 +4,10 @@ How concurrent duplicates collapse to one: the first request inserts the key's r
 work in the same transaction. A second request with the same key blocks on the unique index
 until that transaction ends; after a commit it finds the finished row and replays it (200, same
 body), after a rollback its own insert goes through and it does the work itself.
+
+The bookkeeping is one `INSERT … ON CONFLICT DO NOTHING` (a conflict returns no row instead of
+an error, so no savepoint is needed) and one UPDATE storing the answer; the answer is encoded to
+JSON once.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -67,12 +71,8 @@ def run_idempotent(*, request: Request, scope: str, data: Any, handler: Callable
     user = request.user  # the views that take a key require authentication
     assert user.is_authenticated
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user, scope=scope, key=key, request_hash=fingerprint
-                )
-        except IntegrityError:
+        record_id = _claim(user_id=user.pk, scope=scope, key=key, fingerprint=fingerprint)
+        if record_id is None:
             # Another request holds or held this key; the insert waited for it to finish.
             record = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
             return _replay(record, fingerprint)
@@ -80,10 +80,32 @@ def run_idempotent(*, request: Request, scope: str, data: Any, handler: Callable
         if not status.is_success(response.status_code):
             transaction.set_rollback(True)
             return response
-        record.status_code = response.status_code
-        record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
-        record.save(update_fields=["status_code", "response_body"])
+        _store(record_id, response)
     return response
+
+
+def _claim(*, user_id: int, scope: str, key: str, fingerprint: str) -> int | None:
+    """Insert the key's row; None when it exists (after waiting for its writer to finish)."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("user_id", "scope", "key", "request_hash", "created_at") VALUES (%s, %s, %s, %s, %s) '
+            'ON CONFLICT DO NOTHING RETURNING "id"',
+            [user_id, scope, key, fingerprint, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _store(record_id: int, response: Response) -> None:
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    body = json.dumps(response.data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "status_code" = %s, "response_body" = %s{cast} WHERE "id" = %s',
+            [response.status_code, body, record_id],
+        )
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:

@@ -34,6 +34,7 @@ from complaints.choices import CaseState, DeadlineKind, Direction, Outcome
 from complaints.models import Communication, ComplaintCase
 from complaints.services.pauses import case_deadlines_resume
 from timers import services as timers
+from timers.models import Deadline
 
 # Contacts that count as acknowledging the complaint to the complainant.
 ACKNOWLEDGING_OUTCOMES = {Outcome.REACHED, Outcome.LEFT_MESSAGE}
@@ -44,9 +45,9 @@ def before_case_insert(*, case: ComplaintCase) -> None:
     sla.case_sla_terms_freeze(case=case)
 
 
-def on_case_created(*, case: ComplaintCase) -> None:
-    """Open the deadlines a new case starts with."""
-    sla.case_sla_start(case=case)
+def on_case_created(*, case: ComplaintCase) -> list[Deadline]:
+    """Open the deadlines a new case starts with; returns them."""
+    return sla.case_sla_start(case=case)
 
 
 def on_transition(*, case: ComplaintCase, name: str, from_state: str, to_state: str) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from common.exceptions import ActionNotPermitted, NotFound
+from common.memo import ProcessMemo
 from complaints.choices import EventKind, Severity
 from complaints.models import CaseEvent, Category, ComplaintCase, SlaPolicy
 from complaints.transitions import may_fire
@@ -25,6 +26,12 @@ logger = logging.getLogger(__name__)
 # Other apps (contingency) register functions that give the case ids a user sees through them,
 # so that this app never imports theirs.
 _extra_visibility: list[Callable[[object], Q]] = []
+
+# Read on every create, changed a few times a year: kept per process, cleared on every save or
+# delete of a category or policy (this process at once, the others within 2 s; common.memo).
+# The instances are shared between requests: never change them.
+categories = ProcessMemo("complaints.categories")
+sla_policies = ProcessMemo("complaints.sla_policies")
 
 
 def register_case_visibility(provider: Callable[[object], Q]) -> None:
@@ -120,8 +127,20 @@ def case_available_transitions(*, case: ComplaintCase, user: User) -> list[str]:
 
 
 def category_get_active(*, code: str) -> Category | None:
-    """The active category with this code, or None."""
-    return Category.objects.filter(code=code, is_active=True).first()
+    """The active category with this code, or None (memoised; see `categories`).
+
+    A code not in the memo reloads it (a category added a moment ago in another process), so an
+    unknown code costs the one read it always did.
+    """
+
+    def load() -> dict[str, Category]:
+        return {c.code: c for c in Category.objects.filter(is_active=True)}
+
+    category = categories.get("active", load).get(code)
+    if category is None:
+        categories.discard("active")
+        category = categories.get("active", load).get(code)
+    return category
 
 
 def category_list_active() -> QuerySet[Category]:
@@ -141,10 +160,9 @@ def sla_policy_for(*, category: Category | int | None, severity: str) -> SlaPoli
 
     category_id = category.pk if isinstance(category, Category) else category
     if category_id is not None:
-        policies = {
-            p.severity: p
-            for p in SlaPolicy.objects.filter(category_id=category_id, severity__in=[severity, Severity.NORMAL])
-        }
+        policies: dict[str, SlaPolicy] = sla_policies.get(
+            category_id, lambda: {p.severity: p for p in SlaPolicy.objects.filter(category_id=category_id)}
+        )
         policy = policies.get(severity) or policies.get(Severity.NORMAL)
         if policy is not None:
             return policy
@@ -230,9 +248,13 @@ def case_event_facts(*, case_id: int) -> dict[str, object] | None:
 # -- for the contingency app (volume triggers, activation timelines) -----------------------
 
 
-def case_count_received_since(*, category_id: int, since: datetime) -> int:
-    """How many cases of the category were received since `since` (index case_cat_recv)."""
-    return int(ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since).count())
+def case_count_received_since(*, category_id: int, since: datetime, up_to: int | None = None) -> int:
+    """How many cases of the category were received since `since` (index case_cat_recv).
+
+    With `up_to`, counting stops there (a threshold check need not count a whole spike).
+    """
+    queryset = ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since)
+    return int((queryset[:up_to] if up_to is not None else queryset).count())
 
 
 def case_ids_received_since(*, category_id: int, since: datetime, limit: int = 1000) -> list[int]:

@@ -16,7 +16,9 @@ from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
-case_created = Signal()  # case_id, actor_id
+# case_id, actor_id, facts (what `selectors.case_trigger_facts` would read, so that the trigger
+# check on intake needs no second read of the new case)
+case_created = Signal()
 # case_ids, actor_id: many cases registered at once (the bulk import sends this one signal for its
 # batch instead of one case_created per case, so every receiver of case_created connects to it too).
 cases_created = Signal()

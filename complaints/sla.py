@@ -124,13 +124,13 @@ def case_deadline_open(
     )
 
 
-def case_sla_start(*, case: ComplaintCase) -> None:
-    """Open a new case's acknowledge and final-answer deadlines on its frozen terms, in one INSERT.
+def case_sla_start(*, case: ComplaintCase) -> list[Deadline]:
+    """Open a new case's acknowledge and final-answer deadlines on its frozen terms, in one INSERT; returns them.
 
     Both count from receipt (`received_at`), as the regulation does.
     """
     terms = case_sla_terms(case)
-    timers.deadlines_open(
+    return timers.deadlines_open(
         subject=case,
         specs=[_spec(terms, kind, case.received_at, None) for kind in (DeadlineKind.ACKNOWLEDGE, DeadlineKind.FINAL_ANSWER)],
         replace=False,

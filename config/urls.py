@@ -38,6 +38,9 @@ urlpatterns = [
 handler404 = "common.api.page_not_found"
 handler500 = "common.api.server_error"
 
+if settings.BENCH_FLOOR:  # benchmarks only (config/settings/base.py)
+    urlpatterns.insert(0, path("", include("tests.bench.floor.urls")))
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -1,7 +1,7 @@
 """Automatic activation: case events (sent after the case's transaction commits) run the trigger check.
 
-Cost on intake for a case that matches nothing: one indexed read of the case (its category,
-severity, flags) plus one indexed count per volume trigger of its category; the triggers
+Cost on intake for a case that matches nothing: one indexed count per volume trigger of its
+category (the case's category, severity and flags come with `case_created`); the triggers
 themselves come from the per-process cache (contingency.triggers).
 """
 
@@ -28,18 +28,20 @@ def _already_linked_playbooks(case_id: int) -> set[int]:
     return set(ActivationCase.objects.filter(case_id=case_id).values_list("activation__playbook_id", flat=True))
 
 
-def activation_check_case(*, case_id: int) -> list[int]:
+def activation_check_case(*, case_id: int, facts: dict | None = None, is_new: bool = False) -> list[int]:
     """Open or join the activations whose active trigger the case matches; returns their ids.
 
     A case opens a playbook's activation once: after it was covered by one (even a closed one)
-    its later transitions do not start that playbook again.
+    its later transitions do not start that playbook again. `facts` (sent with `case_created`)
+    spare the read of the case; a new case (`is_new`) is linked to nothing yet.
     """
     from complaints.selectors import case_count_received_since, case_ids_received_since, case_trigger_facts
 
     triggers = active_triggers()
     if not triggers:
         return []
-    facts = case_trigger_facts(case_id=case_id)
+    if facts is None:
+        facts = case_trigger_facts(case_id=case_id)
     if facts is None or facts["state"] not in OPEN_STATES:
         return []
     category_id = facts["category_id"]
@@ -53,11 +55,12 @@ def activation_check_case(*, case_id: int) -> list[int]:
             since = now - trigger.volume_window
             if facts["received_at"] < since:
                 continue
-            if case_count_received_since(category_id=category_id, since=since) >= trigger.volume_count:
+            count = case_count_received_since(category_id=category_id, since=since, up_to=trigger.volume_count)
+            if count >= trigger.volume_count:
                 matched.append((trigger, None, LinkReason.VOLUME))
     if not matched:
         return []
-    linked = _already_linked_playbooks(case_id)
+    linked = set() if is_new else _already_linked_playbooks(case_id)
     opened = []
     for trigger, case_ids, reason in matched:
         if trigger.playbook_id in linked:
@@ -155,8 +158,8 @@ def activation_for_escalation(*, case_id: int) -> int | None:
     return activation.pk if activation else None
 
 
-def on_case_created(sender, *, case_id: int, **kwargs) -> None:
-    activation_check_case(case_id=case_id)
+def on_case_created(sender, *, case_id: int, facts: dict | None = None, **kwargs) -> None:
+    activation_check_case(case_id=case_id, facts=facts, is_new=True)
 
 
 def on_cases_created(sender, *, case_ids: list[int], **kwargs) -> None:

@@ -55,6 +55,15 @@ def _no_cached_webhook_subscribers():
     subscribers_forget()
 
 
+@pytest.fixture(autouse=True)
+def _no_process_memos():
+    """Teams, categories, policies and token users memoised by one test (rows that roll back
+    without a signal) must not leak into the next."""
+    from common.memo import memos_forget_local
+
+    memos_forget_local()
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))

@@ -226,7 +226,10 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
         def handler() -> Response:
             case = services.case_create(actor=request.user, **validated(inputs.CaseCreateSerializer, data))
-            return case_response(request, case.pk, code=status.HTTP_201_CREATED)
+            # Answered from the case in memory: case_create returns it as a read would.
+            if not request.user.has_perm("complaints.view_case", case):
+                raise NotFound(_("No such case."))
+            return Response(s.CaseSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
         return run_idempotent(request=request, scope="complaints.create", data=data, handler=handler)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
 from accounts.roles import Role
+from accounts.selectors import team_first, team_get
 from common.exceptions import (
     ActionNotPermitted,
     ConflictError,
@@ -42,6 +43,7 @@ from complaints.models import (
 from complaints.selectors import case_get_for
 from complaints.services.events import case_event_record
 from complaints.validators import MOBILE_RE
+from timers.models import Deadline
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -65,6 +67,7 @@ COMPLAINANT_FIELDS = {
     "id_number": "complainant_id_number",
     "email": "complainant_email",
 }
+PII_FIELDS = (*COMPLAINANT_FIELDS.values(), "account_reference")
 EXTERNAL_ID_UNIQUE = "case_external_id_unique_per_client"
 EXTERNAL_ID_TAKEN = gettext_lazy("A case with this external ID exists.")
 STALE = _("The case was changed by someone else; reload it and try again.")
@@ -134,12 +137,45 @@ def bump_version(case: ComplaintCase) -> None:
 
 
 def _team_for_new_case(actor: Any, category: Category) -> Team | None:
+    # Teams come from the per-process memo (accounts.selectors): no query on intake.
     team_ids = actor.team_ids
     if team_ids:
-        return Team.objects.filter(pk__in=team_ids).order_by("pk").first()
+        return team_first(team_ids=team_ids)
     if category.default_team_id:
-        return category.default_team
-    return Team.objects.order_by("pk").first()
+        return team_get(team_id=category.default_team_id)
+    return team_first()
+
+
+def reference_prefix(at: datetime) -> str:
+    """`TS` and the local date of `at`: the reference of a case created then, before its id."""
+    return f"TS{timezone.localdate(at):%Y%m%d}"
+
+
+def _complete_reference(case: ComplaintCase, prefix: str) -> None:
+    """Set the reference the INSERT gave the case (`TS`, creation date, id to 7 digits).
+
+    On PostgreSQL the insert's trigger appended the id to `prefix` (migration
+    0013_case_reference_on_insert); elsewhere, or when midnight passed between `prefix` and the
+    insert, the reference is written here.
+    """
+    reference = f"{reference_prefix(case.created_at)}{case.pk:07d}"
+    if connection.vendor != "postgresql" or not reference.startswith(prefix):
+        ComplaintCase.objects.filter(pk=case.pk).update(reference=reference)
+    case.reference = reference
+
+
+def _as_read(case: ComplaintCase, opened: list[Deadline]) -> None:
+    """Make the new case look as a read of it would: personal data as `Sensitive` (masked in
+    every text form) and its deadlines in the order the detail shows, so the API answers from
+    memory."""
+    for name in PII_FIELDS:
+        field = ComplaintCase._meta.get_field(name)
+        setattr(case, name, field.to_python(getattr(case, name)))
+    deadlines_qs = case.deadlines.all()
+    # What prefetch_related stores: an evaluated queryset, so `case.deadlines.all()` reads no rows.
+    deadlines_qs._result_cache = sorted(opened, key=lambda d: (d.due_at, d.pk))
+    deadlines_qs._prefetch_done = True
+    case._prefetched_objects_cache = {"deadlines": deadlines_qs}  # type: ignore[attr-defined]
 
 
 def _is_repeat(case: ComplaintCase) -> bool:
@@ -176,16 +212,22 @@ def case_create(
 ) -> ComplaintCase:
     """Register a complaint received from a customer.
 
-    Writes the case, its `created` timeline entry and its first deadlines in one transaction;
-    sends `case_created` after commit. Raises ActionNotPermitted for roles that may not
-    register complaints, ValidationFailed when no team can take the case or the creator has
-    used `external_id` before.
+    Writes the case (one INSERT, reference included), its `created` timeline entry and its
+    first deadlines (one INSERT) in one transaction; sends `case_created` after commit. Returns
+    the case as a read would give it (category, team, deadlines attached; personal data
+    `Sensitive`), so callers answer without reading it again. Raises ActionNotPermitted for
+    roles that may not register complaints, ValidationFailed when no team can take the case or
+    the creator has used `external_id` before (with `external_id`, in a savepoint of its own;
+    without one a database error leaves an enclosing transaction unusable, as any bug would).
     """
     case_require(actor=actor, permission="complaints.create_case")
     team = _team_for_new_case(actor, category)
     if team is None:
         raise ValidationFailed.single("team", "required", _("No team exists to receive the case."))
+    now = timezone.now()
+    prefix = reference_prefix(now)
     case: ComplaintCase = ComplaintCase(
+        reference=prefix,
         created_by=actor,
         team=team,
         category=category,
@@ -193,7 +235,7 @@ def case_create(
         severity=severity,
         summary=summary,
         description=description,
-        received_at=received_at or timezone.now(),
+        received_at=received_at or now,
         complainant_name=complainant.name,
         complainant_phone=complainant.phone,
         complainant_id_number=complainant.id_number,
@@ -204,14 +246,19 @@ def case_create(
         external_id=external_id,
     )
     _index_personal_data(case)
-    with unique_violation_as(EXTERNAL_ID_UNIQUE, "external_id", str(EXTERNAL_ID_TAKEN)):
+    # Only the external ID's unique constraint is a user's error worth a savepoint.
+    writing = (
+        unique_violation_as(EXTERNAL_ID_UNIQUE, "external_id", str(EXTERNAL_ID_TAKEN))
+        if external_id
+        else transaction.atomic(savepoint=False)
+    )
+    with writing:
         case.is_repeat = _is_repeat(case)
         deadlines.before_case_insert(case=case)
-        case.save()
+        case.save(force_insert=True)
         # The reference derives from the primary key, so it is unique however many
         # agents create cases at once.
-        case.reference = f"TS{timezone.localdate(case.created_at):%Y%m%d}{case.pk:07d}"
-        ComplaintCase.objects.filter(pk=case.pk).update(reference=case.reference)
+        _complete_reference(case, prefix)
         case_event_record(
             case=case,
             kind=EventKind.CREATED,
@@ -220,8 +267,13 @@ def case_create(
             data={"channel": case.channel, "category": category.code, "severity": case.severity},
             to_state=case.state,
         )
-        deadlines.on_case_created(case=case)
-        signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk)
+        opened = deadlines.on_case_created(case=case)
+        facts = {
+            "id": case.pk, "category_id": category.pk, "severity": case.severity, "risk_flags": case.risk_flags,
+            "state": case.state, "reference": case.reference, "received_at": case.received_at,
+        }
+        signals.send_after_commit(signals.case_created, case_id=case.pk, actor_id=actor.pk, facts=facts)
+    _as_read(case, opened)
     logger.info("case created", extra={"case_id": case.pk, "reference": case.reference})
     return case
 

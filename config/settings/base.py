@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "contingency",
     "conduct",
 ]
+# Benchmarks only (tests/bench/bench_intake.py): a bare DRF view inserting one row at
+# /bench/floor/, the floor intake is measured against. Never set in a deployment.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+if BENCH_FLOOR:
+    INSTALLED_APPS.append("tests.bench.floor")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
