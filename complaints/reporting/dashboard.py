@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from complaints.choices import OPEN_STATES, DeadlineKind, Severity
 from complaints.models import Category, FinalAnswerDaily, StageTimeDaily
+from complaints.reporting.sections import dashboard_panels_for
 from complaints.reporting.sources import (
     cases_by_id,
     day_bounds,
@@ -227,7 +228,8 @@ def on_time(*, actor, today: date | None = None) -> dict:
 
 
 def dashboard_for(*, actor, now: datetime | None = None) -> dict:
-    """Everything the dashboard page shows."""
+    """Everything the dashboard page shows, with the panels other apps registered
+    (complaints.reporting.sections)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     return {
@@ -239,4 +241,5 @@ def dashboard_for(*, actor, now: datetime | None = None) -> dict:
         "daily": daily_intake(actor=actor, today=today),
         "workload": workload(actor=actor),
         "on_time": on_time(actor=actor, today=today),
+        "panels": dashboard_panels_for(actor=actor, now=now),
     }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints.choices import ActionType, Channel, Finding
 from complaints.models import Category, FinalAnswerDaily, ResolutionAction
+from complaints.reporting.sections import report_sections_for
 from complaints.reporting.sources import day_bounds, scoped_to_teams, visible_cases
 
 MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
@@ -163,5 +164,6 @@ def monthly_report(*, actor, month: date) -> dict:
         Table("action", _("By resolution action"), [_("Action"), _("Actions"), _("Cases"), _("Amount (CNY)")],
               by_action),
         Table("satisfaction", _("Satisfaction"), [_("Score"), _("Customers"), _("Share")], satisfaction_rows),
+        *report_sections_for(actor=actor, month=month, last_day=last_day),
     ]
     return {"month": month, "last_day": last_day, "received": received, "tables": tables}
