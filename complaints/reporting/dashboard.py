@@ -45,15 +45,21 @@ class Tally:
     count: int
 
 
-def open_breakdown(*, actor) -> dict:
-    """Open cases by state, category and severity (one grouped query on the open-case index)."""
-    rows = (
+def open_groups(*, actor) -> list[dict]:
+    """Open cases counted by state, category, severity and assignee: one index-only scan of the
+    open-case index that feeds both the breakdown and the workload counts."""
+    return list(
         visible_cases(actor)
         .filter(state__in=OPEN_STATES)
-        .values("state", "category_id", "severity")
+        .values("state", "category_id", "severity", "assignee_id")
         .annotate(n=Count("*"))
         .order_by()
     )
+
+
+def open_breakdown(*, actor, groups: list[dict] | None = None) -> dict:
+    """Open cases by state, category and severity (`groups`: open_groups, if already read)."""
+    rows = open_groups(actor=actor) if groups is None else groups
     by_state: dict[str, int] = defaultdict(int)
     by_category: dict[int, int] = defaultdict(int)
     by_severity: dict[str, int] = defaultdict(int)
@@ -172,9 +178,10 @@ def daily_intake(*, actor, today: date | None = None) -> list[dict]:
     return series
 
 
-def workload(*, actor) -> list[dict]:
+def workload(*, actor, groups: list[dict] | None = None) -> list[dict]:
     """Open cases per agent of the actor's teams (every agent for auditors and admins), with each
-    agent's longest-waiting open case, which the row's reassignment form moves."""
+    agent's longest-waiting open case, which the row's reassignment form moves (`groups`:
+    open_groups, if already read)."""
     User = get_user_model()
     teams = team_scope(actor)
     agents = User.objects.filter(is_active=True, groups__name=Role.AGENT)
@@ -192,13 +199,9 @@ def workload(*, actor) -> list[dict]:
         .prefetch_related("teams")
         .order_by("username")
     )
-    counts = dict(
-        visible_open.filter(assignee__in=[a.pk for a in rows])
-        .values("assignee_id")
-        .annotate(n=Count("*"))
-        .order_by()
-        .values_list("assignee_id", "n")
-    ) if rows else {}
+    counts: dict[int, int] = defaultdict(int)
+    for group in open_groups(actor=actor) if groups is None else groups:
+        counts[group["assignee_id"]] += group["n"]
     return [
         {
             "user": agent,
@@ -232,14 +235,15 @@ def dashboard_for(*, actor, now: datetime | None = None) -> dict:
     (complaints.reporting.sections)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    groups = open_groups(actor=actor)
     return {
-        "open": open_breakdown(actor=actor),
+        "open": open_breakdown(actor=actor, groups=groups),
         "at_risk": at_risk(actor=actor, now=now),
         "breached": breached(actor=actor),
         "stages": stage_medians(actor=actor, today=today),
         "outcomes": satisfaction_and_reopen(actor=actor, now=now),
         "daily": daily_intake(actor=actor, today=today),
-        "workload": workload(actor=actor),
+        "workload": workload(actor=actor, groups=groups),
         "on_time": on_time(actor=actor, today=today),
         "panels": dashboard_panels_for(actor=actor, now=now),
     }
