@@ -1,7 +1,7 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, CaseEvent, Communication, Note, PiiAccessLog
-from .reporting import FinalAnswerDaily, StageTimeDaily
+from .reporting import FinalAnswerDaily, IntakeHourly, StageTimeDaily
 from .sla import SlaPolicy
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Communication",
     "ComplaintCase",
     "FinalAnswerDaily",
+    "IntakeHourly",
     "Note",
     "PiiAccessLog",
     "ResolutionAction",

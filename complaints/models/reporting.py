@@ -51,3 +51,23 @@ class FinalAnswerDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.on_time}/{self.answered}"
+
+
+class IntakeHourly(models.Model):
+    """Cases received per UTC hour and team, kept by PostgreSQL triggers on the cases table
+    (migration 0013_intake_hourly): every insert, update of `received_at`/`team` and delete
+    appends a signed count, whatever wrote it (services, bulk SQL, the admin). Rows of one
+    (hour, team) are summed when read and merged by beat (`summaries.intake_compact`).
+    The dashboard's complaints per local day sum 24 rows per day and team, not ~1,400 cases."""
+
+    hour = models.DateTimeField(_("hour"))
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", db_index=False)
+    received = models.IntegerField(_("cases received"))
+
+    class Meta:
+        verbose_name = _("intake summary")
+        verbose_name_plural = _("intake summaries")
+        indexes = [models.Index(fields=["hour", "team"], include=["received"], name="intake_hour_team")]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}h {self.received}"

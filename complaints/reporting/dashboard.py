@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.roles import Role
 from complaints.choices import OPEN_STATES, DeadlineKind, Severity
-from complaints.models import Category, FinalAnswerDaily, StageTimeDaily
+from complaints.models import Category, FinalAnswerDaily, IntakeHourly, StageTimeDaily
 from complaints.reporting.sections import dashboard_panels_for
 from complaints.reporting.sources import (
     cases_by_id,
@@ -155,19 +156,30 @@ def satisfaction_and_reopen(*, actor, now: datetime | None = None) -> dict:
 
 
 def daily_intake(*, actor, today: date | None = None) -> list[dict]:
-    """Complaints received per local day over the last 90 days, with a 7-day moving average."""
+    """Complaints received per local day over the last 90 days, with a 7-day moving average.
+    On PostgreSQL from the trigger-kept hourly summary (exact; local days must start on a UTC
+    hour, true of every whole-hour offset such as Asia/Shanghai); elsewhere from the cases."""
     today = today or timezone.localdate()
     first = today - timedelta(days=WINDOW_DAYS - 1)
     start, end = day_bounds(first, today)
-    counts = dict(
-        visible_cases(actor)
-        .filter(received_at__gte=start, received_at__lt=end)
-        .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(n=Count("*"))
-        .order_by()
-        .values_list("day", "n")
-    )
+    tz = timezone.get_current_timezone()
+    if connection.vendor == "postgresql":
+        rows = (
+            scoped_to_teams(IntakeHourly.objects, actor)
+            .filter(hour__gte=start, hour__lt=end)
+            .annotate(day=TruncDate("hour", tzinfo=tz))
+            .values("day")
+            .annotate(n=Sum("received"))
+        )
+    else:
+        rows = (
+            visible_cases(actor)
+            .filter(received_at__gte=start, received_at__lt=end)
+            .annotate(day=TruncDate("received_at", tzinfo=tz))
+            .values("day")
+            .annotate(n=Count("*"))
+        )
+    counts = dict(rows.order_by().values_list("day", "n"))
     series = []
     window: list[int] = []
     for offset in range(WINDOW_DAYS):

@@ -5,7 +5,10 @@
   teams is read from a few hundred rows; it is exact to within half a bucket (±2.5 %).
 - `FinalAnswerDaily`: final answers given per day, and how many before they were due.
 
-Both derive from rows that do not change once written (timeline entries, met deadlines), so a
+- `IntakeHourly` is not rebuilt: PostgreSQL triggers append signed counts as cases are written;
+  `intake_compact` (same beat task) merges the rows of each hour and team into one.
+
+StageTimeDaily and FinalAnswerDaily derive from rows that do not change once written (timeline entries, met deadlines), so a
 day rebuilt twice gives the same rows, and a finished day's rows never go stale. Beat rebuilds
 yesterday and today every few minutes (`refresh_report_summaries`); `manage.py
 refresh_reports --days N` rebuilds a longer stretch (after a restore, or on first install).
@@ -82,6 +85,23 @@ def summaries_refresh(*, first_day: date, last_day: date) -> dict[str, int]:
         extra={"first_day": str(first_day), "last_day": str(last_day), "stage_rows": len(stage_rows)},
     )
     return {"stage_rows": len(stage_rows), "final_answer_rows": len(answer_rows)}
+
+
+def intake_compact() -> int:
+    """Merge the appended rows of each (hour, team) of IntakeHourly into one; returns the merged
+    rows written. One statement: rows appended meanwhile lie outside its snapshot and stay."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH merged AS ("
+            " DELETE FROM complaints_intakehourly t USING ("
+            "  SELECT hour, team_id FROM complaints_intakehourly GROUP BY 1, 2 HAVING count(*) > 1) AS d"
+            " WHERE t.hour = d.hour AND t.team_id = d.team_id RETURNING t.hour, t.team_id, t.received)"
+            " INSERT INTO complaints_intakehourly (hour, team_id, received)"
+            " SELECT hour, team_id, sum(received) FROM merged GROUP BY 1, 2 HAVING sum(received) <> 0"
+        )
+        return cursor.rowcount
 
 
 def summaries_refresh_recent(*, days: int = 2) -> dict[str, int]:
