@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 from complaints.reporting.monthly import Table
 from conduct.selectors import conduct_breach_stats
 
-DASHBOARD_DAYS = 90
+DASHBOARD_DAYS = 30
 DASHBOARD_ROWS = 10
 
 
@@ -23,7 +23,7 @@ def _may_see(actor) -> bool:
 
 
 def dashboard_panel_context(*, actor, now: datetime) -> dict | None:
-    """Breaches of the last 90 days, the ten largest groups of each kind; None without the permission."""
+    """Breaches of the last 30 days, the ten largest groups of each kind; None without the permission."""
     if not _may_see(actor):
         return None
     stats = conduct_breach_stats(actor=actor, month_start=now - timedelta(days=DASHBOARD_DAYS), month_end=now)

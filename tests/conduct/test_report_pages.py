@@ -63,7 +63,7 @@ def test_supervisor_sees_breaches_by_rule_collector_and_agency_on_the_dashboard(
     assert "甲公司" in _rows(html, "conduct-by-agency")
 
 
-def test_dashboard_panel_counts_breaches_and_cases_of_the_last_90_days(supervisor, checked):
+def test_dashboard_panel_counts_breaches_and_cases_of_the_last_30_days(supervisor, checked):
     panel = reporting.dashboard_panel_context(actor=supervisor, now=timezone.now())
 
     assert (panel["breaches"], panel["cases"]) == (3, 2)
