@@ -1,7 +1,7 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, CaseEvent, Communication, Note, PiiAccessLog
-from .reporting import FinalAnswerDaily, IntakeHourly, StageTimeDaily
+from .reporting import FinalAnswerDaily, IntakeHourly, OpenCaseCount, StageTimeDaily
 from .sla import SlaPolicy
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "FinalAnswerDaily",
     "IntakeHourly",
     "Note",
+    "OpenCaseCount",
     "PiiAccessLog",
     "ResolutionAction",
     "SlaPolicy",

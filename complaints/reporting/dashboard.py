@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from complaints.choices import OPEN_STATES, DeadlineKind, Severity
-from complaints.models import Category, FinalAnswerDaily, IntakeHourly, StageTimeDaily
+from complaints.models import Category, FinalAnswerDaily, IntakeHourly, OpenCaseCount, StageTimeDaily
 from complaints.reporting.sections import dashboard_panels_for
 from complaints.reporting.sources import (
     cases_by_id,
@@ -47,8 +47,17 @@ class Tally:
 
 
 def open_groups(*, actor) -> list[dict]:
-    """Open cases counted by state, category, severity and assignee: one index-only scan of the
-    open-case index that feeds both the breakdown and the workload counts."""
+    """Open cases counted by state, category, severity and assignee, which feed both the
+    breakdown and the workload counts: on PostgreSQL the trigger-kept OpenCaseCount rows (a few
+    hundred), elsewhere one index-only scan of the open-case index."""
+    if connection.vendor == "postgresql":
+        return list(
+            scoped_to_teams(OpenCaseCount.objects, actor)
+            .values("state", "category_id", "severity", "assignee_id")
+            .annotate(n=Sum("n"))
+            .filter(n__gt=0)
+            .order_by()
+        )
     return list(
         visible_cases(actor)
         .filter(state__in=OPEN_STATES)

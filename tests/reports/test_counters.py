@@ -1,18 +1,21 @@
-"""The hourly intake summary behind the dashboard's complaints per day: kept by PostgreSQL
-triggers whatever writes the cases, merged by the beat task, equal to counting the cases."""
+"""The trigger-kept counters behind the dashboard (complaints per day, open cases by state,
+category, severity and assignee): kept by PostgreSQL whatever writes the cases, merged by the
+beat task, equal to counting the cases."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
-from complaints.models import ComplaintCase, IntakeHourly
+from complaints.choices import OPEN_STATES
+from complaints.models import ComplaintCase, IntakeHourly, OpenCaseCount
 from complaints.reporting import dashboard
-from complaints.reporting.summaries import intake_compact
+from complaints.reporting.summaries import counters_compact
 from complaints.reporting.tasks import refresh_report_summaries
-from tests.factories import make_case
+from tests.factories import advance, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +80,7 @@ def test_merging_leaves_one_row_per_hour_and_team_and_the_same_figures(superviso
     make_case(actor=agent)
     before = _per_day(supervisor)
 
-    intake_compact()
+    counters_compact()
 
     assert _per_day(supervisor) == before
     pairs = list(IntakeHourly.objects.values_list("hour", "team_id"))
@@ -89,4 +92,45 @@ def test_the_beat_task_merges_the_intake_rows(agent, cases):
 
     result = refresh_report_summaries()
 
-    assert result["intake_rows"] >= 1
+    assert result["counter_rows"] >= 1
+
+
+def _open_counted_from_cases(actor) -> list[tuple]:
+    rows = (
+        ComplaintCase.objects.filter(team_id__in=actor.team_ids, state__in=OPEN_STATES)
+        .values_list("state", "category_id", "severity", "assignee_id")
+        .annotate(n=Count("*"))
+    )
+    return sorted(rows, key=str)
+
+
+def _open_from_counters(actor) -> list[tuple]:
+    rows = dashboard.open_groups(actor=actor)
+    return sorted(((r["state"], r["category_id"], r["severity"], r["assignee_id"], r["n"]) for r in rows), key=str)
+
+
+def test_open_counts_follow_transitions_to_closed(supervisor, agent, cases):
+    advance(cases[0], actor=agent, steps=6)
+    advance(cases[1], actor=agent, steps=2)
+
+    assert _open_from_counters(supervisor) == _open_counted_from_cases(supervisor)
+    assert dashboard.open_breakdown(actor=supervisor)["total"] == 2
+
+
+def test_a_reassigned_case_moves_in_the_workload(supervisor, agent, agent_b, cases):
+    ComplaintCase.objects.filter(pk=cases[2].pk).update(assignee=agent_b)
+
+    workload = {row["user"].username: row["open"] for row in dashboard.workload(actor=supervisor)}
+
+    assert workload[agent_b.username] == 1
+
+
+def test_merging_leaves_the_same_open_counts(supervisor, agent, cases):
+    advance(cases[1], actor=agent, steps=3)
+    before = _open_from_counters(supervisor)
+
+    counters_compact()
+
+    assert _open_from_counters(supervisor) == before
+    keys = list(OpenCaseCount.objects.values_list("team_id", "state", "category_id", "severity", "assignee_id"))
+    assert len(keys) == len(set(keys))
