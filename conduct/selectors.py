@@ -86,9 +86,10 @@ def _grouped(breaches: QuerySet[ConductBreach]) -> dict[str | None, list[dict]]:
             params,
         )
         for grouping, rule_code, collector, agency, n, cases in cursor.fetchall():
-            column = _SETS[grouping]
+            dimension = _SETS[grouping]
             values = {"rule_code": rule_code, "collector": collector, "agency": agency}
-            result[column].append({**({column: values[column]} if column else {}), "breaches": n, "cases": cases})
+            key = {dimension: values[dimension]} if dimension else {}
+            result[dimension].append({**key, "breaches": n, "cases": cases})
     return {key: _ordered(rows, key) if key else rows for key, rows in result.items()}
 
 
