@@ -7,7 +7,9 @@ Uses the database `<name of DATABASE_URL>_bench_reports` (created and migrated i
 one in DATABASE_URL is never touched). The first run loads the cases as bench_api.py does (one
 INSERT … SELECT generate_series, one final-answer deadline each), then timeline entries for
 the cases of the last 120 days (created plus one transition per stage they passed, hours
-apart), satisfaction scores, and rebuilds the summary rows of 90 days; later runs reuse them.
+apart), satisfaction scores, conduct breaches (a contact and a check per collection-conduct
+case, 0–3 breaches each), and rebuilds the summary rows of 90 days; later runs reuse them.
+`--database NAME` names the database instead.
 It then times, in-process, each dashboard selector and the whole dashboard page (target p95 <
 300 ms), the monthly report of last month, the beat task's rebuild of two days, and the peak
 Python memory of a 100,000-row CSV and Excel export. Figures are printed, never asserted.
