@@ -101,7 +101,9 @@ def counters_compact() -> int:
     if connection.vendor != "postgresql":
         return 0
     written = 0
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One merge at a time: two DELETEs taking the same rows in different orders could deadlock.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY + 1])
         for table, key in COUNTERS.items():
             columns, n = ", ".join(key), COUNT_COLUMN[table]
             # IS NOT DISTINCT FROM: a null assignee is a key value like any other.
