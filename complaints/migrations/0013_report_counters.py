@@ -18,7 +18,7 @@ OPEN_COUNT = "INSERT INTO complaints_opencasecount (team_id, state, category_id,
 
 
 def _function(name: str, body: str) -> str:
-    return (f"CREATE FUNCTION complaints_counters_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    return (f"CREATE OR REPLACE FUNCTION complaints_counters_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN {body} RETURN NULL; END $$")
 
 
@@ -38,7 +38,10 @@ UPDATED = (
     ") AS moved (team_id, state, category_id, severity, assignee_id, delta) GROUP BY 1, 2, 3, 4, 5 "
     "HAVING sum(delta) <> 0;"
 )
+EVENTS = ("inserted", "deleted", "updated", "truncated")
+# Idempotent: tests/reference_data.py re-runs every RunPython after a transactional test's flush.
 CREATE = [
+    *(f"DROP TRIGGER IF EXISTS complaints_counters_{event} ON complaints_complaintcase" for event in EVENTS),
     _function("inserted",
               f"{INTAKE} SELECT {HOUR.format('n')}, n.team_id, count(*) FROM new_rows n GROUP BY 1, 2; "
               f"{OPEN_COUNT} SELECT {OPEN_KEY.format('n')}, count(*) FROM new_rows n WHERE n.state IN {OPEN} "
@@ -58,11 +61,12 @@ CREATE = [
     "EXECUTE FUNCTION complaints_counters_updated()",
     "CREATE TRIGGER complaints_counters_truncated AFTER TRUNCATE ON complaints_complaintcase "
     "FOR EACH STATEMENT EXECUTE FUNCTION complaints_counters_truncated()",
+    "DELETE FROM complaints_intakehourly",
+    "DELETE FROM complaints_opencasecount",
     f"{INTAKE} SELECT {HOUR.format('c')}, c.team_id, count(*) FROM complaints_complaintcase c GROUP BY 1, 2",
     f"{OPEN_COUNT} SELECT {OPEN_KEY.format('c')}, count(*) FROM complaints_complaintcase c "
     f"WHERE c.state IN {OPEN} GROUP BY 1, 2, 3, 4, 5",
 ]
-EVENTS = ("inserted", "deleted", "updated", "truncated")
 DROP = [
     *(f"DROP TRIGGER IF EXISTS complaints_counters_{event} ON complaints_complaintcase" for event in EVENTS),
     *(f"DROP FUNCTION IF EXISTS complaints_counters_{event}()" for event in EVENTS),
