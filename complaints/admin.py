@@ -39,7 +39,9 @@ from complaints.models import (
     Communication,
     ComplaintCase,
     FinalAnswerDaily,
+    IntakeHourly,
     Note,
+    OpenCaseCount,
     PiiAccessLog,
     ResolutionAction,
     SlaPolicy,
@@ -515,3 +517,21 @@ class FinalAnswerDailyAdmin(RoleAccessMixin, admin.ModelAdmin):
     list_display = ("day", "team", "category", "answered", "on_time")
     list_filter = ("team", "category")
     date_hierarchy = "day"
+
+
+# Kept by database triggers (migration 0015_report_counters); read-only here.
+@admin.register(IntakeHourly)
+class IntakeHourlyAdmin(RoleAccessMixin, admin.ModelAdmin):
+    read_only = True
+    view_roles = (Role.SUPERVISOR, Role.AUDITOR)
+    list_display = ("hour", "team", "received")
+    list_filter = ("team",)
+    date_hierarchy = "hour"
+
+
+@admin.register(OpenCaseCount)
+class OpenCaseCountAdmin(RoleAccessMixin, admin.ModelAdmin):
+    read_only = True
+    view_roles = (Role.SUPERVISOR, Role.AUDITOR)
+    list_display = ("team", "state", "category", "severity", "assignee", "n")
+    list_filter = ("team", "state", "category", "severity")

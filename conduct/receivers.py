@@ -1,5 +1,6 @@
 """How this app plugs into the complaints app: the automatic check when a collection-conduct
-case enters verification, and the verification-finding check of complete_verification."""
+case enters verification, the verification-finding check of complete_verification, the
+workspace panel, and the breach statistics on the dashboard and in the monthly report."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ def connect() -> None:
     from conduct.views import case_panel_context
 
     register_case_panel("conduct/_case_panel.html", case_panel_context)
+    from complaints.reporting.sections import register_dashboard_panel, register_report_section
+    from conduct import reporting
+
+    register_dashboard_panel("conduct/_dashboard_panel.html", reporting.dashboard_panel_context)
+    register_report_section(reporting.report_tables)
     register_transition_initial(
         "complete_verification", lambda case: {"finding": conduct_suggested_finding(case=case)}
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -55,13 +56,41 @@ def conduct_rule_list_for(*, actor) -> QuerySet[ConductRule]:
     return ConductRule.objects.order_by("sort_order", "code")
 
 
-def _grouped(breaches: QuerySet[ConductBreach], column: str) -> list[dict]:
-    rows = (
-        breaches.values(column)
-        .annotate(breaches=Count("id"), cases=Count("case_id", distinct=True))
-        .order_by("-breaches", column)
-    )
-    return [{column: row[column], "breaches": row["breaches"], "cases": row["cases"]} for row in rows]
+DIMENSIONS = ("rule_code", "collector", "agency")
+# GROUPING(rule_code, collector, agency) of each grouping set: a bit per column left out.
+_SETS = {0b011: "rule_code", 0b101: "collector", 0b110: "agency", 0b111: None}
+
+
+def _ordered(rows: list[dict], column: str) -> list[dict]:
+    return sorted(rows, key=lambda row: (-row["breaches"], row[column]))
+
+
+def _grouped(breaches: QuerySet[ConductBreach]) -> dict[str | None, list[dict]]:
+    """{column: rows of breaches and cases per value, None: [the totals]}. On PostgreSQL one
+    pass over the breaches (GROUPING SETS), so the visibility join runs once, not four times."""
+    if connection.vendor != "postgresql":
+        result: dict[str | None, list[dict]] = {None: [breaches.aggregate(breaches=Count("id"),
+                                                                          cases=Count("case_id", distinct=True))]}
+        for column in DIMENSIONS:
+            result[column] = list(
+                breaches.values(column).annotate(breaches=Count("id"), cases=Count("case_id", distinct=True)).order_by()
+            )
+        return {key: _ordered(rows, key) if key else rows for key, rows in result.items()}
+    sql, params = breaches.values("case_id", *DIMENSIONS).order_by().query.sql_with_params()
+    result = {key: [] for key in _SETS.values()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GROUPING(rule_code, collector, agency), rule_code, collector, agency, count(*), "
+            f"count(DISTINCT case_id) FROM ({sql}) AS b "
+            "GROUP BY GROUPING SETS ((rule_code), (collector), (agency), ())",
+            params,
+        )
+        for grouping, rule_code, collector, agency, n, cases in cursor.fetchall():
+            dimension = _SETS[grouping]
+            values = {"rule_code": rule_code, "collector": collector, "agency": agency}
+            key = {dimension: values[dimension]} if dimension else {}
+            result[dimension].append({**key, "breaches": n, "cases": cases})
+    return {key: _ordered(rows, key) if key else rows for key, rows in result.items()}
 
 
 def conduct_breach_stats(*, actor, month_start: datetime, month_end: datetime) -> dict:
@@ -75,16 +104,16 @@ def conduct_breach_stats(*, actor, month_start: datetime, month_end: datetime) -
     if visible:  # an empty Q is "every case" (auditors, admins): no join needed
         breaches = breaches.filter(case__in=ComplaintCase.objects.filter(visible).values("pk"))
     names = {rule.code: rule.name for rule in ConductRule.objects.all()}
-    by_rule = _grouped(breaches, "rule_code")
-    totals = breaches.aggregate(breaches=Count("id"), cases=Count("case_id", distinct=True))
+    grouped = _grouped(breaches)
+    totals = grouped[None][0] if grouped[None] else {"breaches": 0, "cases": 0}
     return {
         "breaches": totals["breaches"],
         "cases": totals["cases"],
         "by_rule": [
             {"rule": row["rule_code"], "name": names.get(row["rule_code"], row["rule_code"]),
              "breaches": row["breaches"], "cases": row["cases"]}
-            for row in by_rule
+            for row in grouped["rule_code"]
         ],
-        "by_collector": _grouped(breaches, "collector"),
-        "by_agency": _grouped(breaches, "agency"),
+        "by_collector": grouped["collector"],
+        "by_agency": grouped["agency"],
     }

@@ -1,7 +1,7 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, AttachmentDownload, CaseEvent, Communication, Note, PiiAccessLog
-from .reporting import FinalAnswerDaily, StageTimeDaily
+from .reporting import FinalAnswerDaily, IntakeHourly, OpenCaseCount, StageTimeDaily
 from .sla import SlaPolicy
 
 __all__ = [
@@ -12,7 +12,9 @@ __all__ = [
     "Communication",
     "ComplaintCase",
     "FinalAnswerDaily",
+    "IntakeHourly",
     "Note",
+    "OpenCaseCount",
     "PiiAccessLog",
     "ResolutionAction",
     "SlaPolicy",

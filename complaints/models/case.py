@@ -185,6 +185,14 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
                 condition=Q(resolved_at__isnull=False),
             ),
             models.Index(fields=["received_at"], include=["team"], name="case_recv_team"),
+            # The dashboard's breached list and count: the few open breached cases, not a bitmap
+            # AND of every open case with every breached one.
+            models.Index(
+                fields=["-received_at", "-id"],
+                include=["team"],
+                name="case_open_breached_recv",
+                condition=Q(is_breached=True, state__in=OPEN_STATES),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

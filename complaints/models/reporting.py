@@ -4,6 +4,7 @@ Both are rebuilt per local day from append-only sources (the timeline, met deadl
 refresh of a day is idempotent and a row, once its day is over, no longer changes.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,3 +52,47 @@ class FinalAnswerDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.on_time}/{self.answered}"
+
+
+class IntakeHourly(models.Model):
+    """Cases received per UTC hour and team, kept by PostgreSQL triggers on the cases table
+    (migration 0015_report_counters): every insert, update of `received_at`/`team` and delete
+    appends a signed count, whatever wrote it (services, bulk SQL, the admin). Rows of one
+    (hour, team) are summed when read and merged by beat (`summaries.counters_compact`).
+    The dashboard's complaints per local day sum 24 rows per day and team, not ~1,400 cases."""
+
+    hour = models.DateTimeField(_("hour"))
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", db_index=False)
+    received = models.IntegerField(_("cases received"))
+
+    class Meta:
+        verbose_name = _("intake summary")
+        verbose_name_plural = _("intake summaries")
+        indexes = [models.Index(fields=["hour", "team"], include=["received"], name="intake_hour_team")]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}h {self.received}"
+
+
+class OpenCaseCount(models.Model):
+    """Open cases per team, state, category, severity and assignee, kept by the same triggers as
+    IntakeHourly (signed counts appended, summed when read, merged by beat). The dashboard's
+    open-case breakdown and workload read ~a few hundred rows instead of every open case."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", db_index=False)
+    state = models.CharField(_("state"), max_length=20)
+    category = models.ForeignKey("complaints.Category", on_delete=models.CASCADE, related_name="+", db_index=False)
+    severity = models.CharField(_("severity"), max_length=10)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    n = models.IntegerField(_("open cases"))
+
+    class Meta:
+        verbose_name = _("open-case summary")
+        verbose_name_plural = _("open-case summaries")
+        indexes = [models.Index(fields=["team"], include=["state", "category", "severity", "assignee", "n"],
+                                name="opencount_team")]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.n}"

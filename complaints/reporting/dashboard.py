@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.roles import Role
 from complaints.choices import OPEN_STATES, DeadlineKind, Severity
-from complaints.models import Category, FinalAnswerDaily, StageTimeDaily
+from complaints.models import Category, FinalAnswerDaily, IntakeHourly, OpenCaseCount, StageTimeDaily
+from complaints.reporting.sections import dashboard_panels_for
 from complaints.reporting.sources import (
     cases_by_id,
     day_bounds,
@@ -44,15 +46,30 @@ class Tally:
     count: int
 
 
-def open_breakdown(*, actor) -> dict:
-    """Open cases by state, category and severity (one grouped query on the open-case index)."""
-    rows = (
+def open_groups(*, actor) -> list[dict]:
+    """Open cases counted by state, category, severity and assignee, which feed both the
+    breakdown and the workload counts: on PostgreSQL the trigger-kept OpenCaseCount rows (a few
+    hundred), elsewhere one index-only scan of the open-case index."""
+    if connection.vendor == "postgresql":
+        return list(
+            scoped_to_teams(OpenCaseCount.objects, actor)
+            .values("state", "category_id", "severity", "assignee_id")
+            .annotate(n=Sum("n"))
+            .filter(n__gt=0)
+            .order_by()
+        )
+    return list(
         visible_cases(actor)
         .filter(state__in=OPEN_STATES)
-        .values("state", "category_id", "severity")
+        .values("state", "category_id", "severity", "assignee_id")
         .annotate(n=Count("*"))
         .order_by()
     )
+
+
+def open_breakdown(*, actor, groups: list[dict] | None = None) -> dict:
+    """Open cases by state, category and severity (`groups`: open_groups, if already read)."""
+    rows = open_groups(actor=actor) if groups is None else groups
     by_state: dict[str, int] = defaultdict(int)
     by_category: dict[int, int] = defaultdict(int)
     by_severity: dict[str, int] = defaultdict(int)
@@ -148,19 +165,30 @@ def satisfaction_and_reopen(*, actor, now: datetime | None = None) -> dict:
 
 
 def daily_intake(*, actor, today: date | None = None) -> list[dict]:
-    """Complaints received per local day over the last 90 days, with a 7-day moving average."""
+    """Complaints received per local day over the last 90 days, with a 7-day moving average.
+    On PostgreSQL from the trigger-kept hourly summary (exact; local days must start on a UTC
+    hour, true of every whole-hour offset such as Asia/Shanghai); elsewhere from the cases."""
     today = today or timezone.localdate()
     first = today - timedelta(days=WINDOW_DAYS - 1)
     start, end = day_bounds(first, today)
-    counts = dict(
-        visible_cases(actor)
-        .filter(received_at__gte=start, received_at__lt=end)
-        .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(n=Count("*"))
-        .order_by()
-        .values_list("day", "n")
-    )
+    tz = timezone.get_current_timezone()
+    if connection.vendor == "postgresql":
+        rows = (
+            scoped_to_teams(IntakeHourly.objects, actor)
+            .filter(hour__gte=start, hour__lt=end)
+            .annotate(day=TruncDate("hour", tzinfo=tz))
+            .values("day")
+            .annotate(n=Sum("received"))
+        )
+    else:
+        rows = (
+            visible_cases(actor)
+            .filter(received_at__gte=start, received_at__lt=end)
+            .annotate(day=TruncDate("received_at", tzinfo=tz))
+            .values("day")
+            .annotate(n=Count("*"))
+        )
+    counts = dict(rows.order_by().values_list("day", "n"))
     series = []
     window: list[int] = []
     for offset in range(WINDOW_DAYS):
@@ -171,9 +199,10 @@ def daily_intake(*, actor, today: date | None = None) -> list[dict]:
     return series
 
 
-def workload(*, actor) -> list[dict]:
+def workload(*, actor, groups: list[dict] | None = None) -> list[dict]:
     """Open cases per agent of the actor's teams (every agent for auditors and admins), with each
-    agent's longest-waiting open case, which the row's reassignment form moves."""
+    agent's longest-waiting open case, which the row's reassignment form moves (`groups`:
+    open_groups, if already read)."""
     User = get_user_model()
     teams = team_scope(actor)
     agents = User.objects.filter(is_active=True, groups__name=Role.AGENT)
@@ -191,13 +220,9 @@ def workload(*, actor) -> list[dict]:
         .prefetch_related("teams")
         .order_by("username")
     )
-    counts = dict(
-        visible_open.filter(assignee__in=[a.pk for a in rows])
-        .values("assignee_id")
-        .annotate(n=Count("*"))
-        .order_by()
-        .values_list("assignee_id", "n")
-    ) if rows else {}
+    counts: dict[int, int] = defaultdict(int)
+    for group in open_groups(actor=actor) if groups is None else groups:
+        counts[group["assignee_id"]] += group["n"]
     return [
         {
             "user": agent,
@@ -227,16 +252,19 @@ def on_time(*, actor, today: date | None = None) -> dict:
 
 
 def dashboard_for(*, actor, now: datetime | None = None) -> dict:
-    """Everything the dashboard page shows."""
+    """Everything the dashboard page shows, with the panels other apps registered
+    (complaints.reporting.sections)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    groups = open_groups(actor=actor)
     return {
-        "open": open_breakdown(actor=actor),
+        "open": open_breakdown(actor=actor, groups=groups),
         "at_risk": at_risk(actor=actor, now=now),
         "breached": breached(actor=actor),
         "stages": stage_medians(actor=actor, today=today),
         "outcomes": satisfaction_and_reopen(actor=actor, now=now),
         "daily": daily_intake(actor=actor, today=today),
-        "workload": workload(actor=actor),
+        "workload": workload(actor=actor, groups=groups),
         "on_time": on_time(actor=actor, today=today),
+        "panels": dashboard_panels_for(actor=actor, now=now),
     }

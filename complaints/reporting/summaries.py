@@ -5,7 +5,10 @@
   teams is read from a few hundred rows; it is exact to within half a bucket (±2.5 %).
 - `FinalAnswerDaily`: final answers given per day, and how many before they were due.
 
-Both derive from rows that do not change once written (timeline entries, met deadlines), so a
+- `IntakeHourly` and `OpenCaseCount` are not rebuilt: PostgreSQL triggers append signed counts
+  as cases are written; `counters_compact` (same beat task) merges the rows of each key into one.
+
+StageTimeDaily and FinalAnswerDaily derive from rows that do not change once written (timeline entries, met deadlines), so a
 day rebuilt twice gives the same rows, and a finished day's rows never go stale. Beat rebuilds
 yesterday and today every few minutes (`refresh_report_summaries`); `manage.py
 refresh_reports --days N` rebuilds a longer stretch (after a restore, or on first install).
@@ -82,6 +85,38 @@ def summaries_refresh(*, first_day: date, last_day: date) -> dict[str, int]:
         extra={"first_day": str(first_day), "last_day": str(last_day), "stage_rows": len(stage_rows)},
     )
     return {"stage_rows": len(stage_rows), "final_answer_rows": len(answer_rows)}
+
+
+COUNTERS = {
+    "complaints_intakehourly": ("hour", "team_id"),
+    "complaints_opencasecount": ("team_id", "state", "category_id", "severity", "assignee_id"),
+}
+COUNT_COLUMN = {"complaints_intakehourly": "received", "complaints_opencasecount": "n"}
+
+
+def counters_compact() -> int:
+    """Merge the appended rows of each key of IntakeHourly and OpenCaseCount into one; returns
+    the merged rows written. One statement per table: rows appended meanwhile lie outside its
+    snapshot and stay for the next run."""
+    if connection.vendor != "postgresql":
+        return 0
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One merge at a time: two DELETEs taking the same rows in different orders could deadlock.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY + 1])
+        for table, key in COUNTERS.items():
+            columns, n = ", ".join(key), COUNT_COLUMN[table]
+            # IS NOT DISTINCT FROM: a null assignee is a key value like any other.
+            match = " AND ".join(f"t.{c} IS NOT DISTINCT FROM d.{c}" for c in key)
+            cursor.execute(
+                f"WITH merged AS (DELETE FROM {table} t USING ("
+                f" SELECT {columns} FROM {table} GROUP BY {columns} HAVING count(*) > 1) AS d"
+                f" WHERE {match} RETURNING {', '.join(f't.{c}' for c in key)}, t.{n})"
+                f" INSERT INTO {table} ({columns}, {n})"
+                f" SELECT {columns}, sum({n}) FROM merged GROUP BY {columns} HAVING sum({n}) <> 0"
+            )
+            written += cursor.rowcount
+    return written
 
 
 def summaries_refresh_recent(*, days: int = 2) -> dict[str, int]:

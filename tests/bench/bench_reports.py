@@ -7,7 +7,9 @@ Uses the database `<name of DATABASE_URL>_bench_reports` (created and migrated i
 one in DATABASE_URL is never touched). The first run loads the cases as bench_api.py does (one
 INSERT … SELECT generate_series, one final-answer deadline each), then timeline entries for
 the cases of the last 120 days (created plus one transition per stage they passed, hours
-apart), satisfaction scores, and rebuilds the summary rows of 90 days; later runs reuse them.
+apart), satisfaction scores, conduct breaches (a contact and a check per collection-conduct
+case, 0–3 breaches each), and rebuilds the summary rows of 90 days; later runs reuse them.
+`--database NAME` names the database instead.
 It then times, in-process, each dashboard selector and the whole dashboard page (target p95 <
 300 ms), the monthly report of last month, the beat task's rebuild of two days, and the peak
 Python memory of a 100,000-row CSV and Excel export. Figures are printed, never asserted.
@@ -41,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=30, help="timed runs per selector")
     parser.add_argument("--export-rows", type=int, default=100_000, help="rows in the export memory test")
     parser.add_argument("--time-limit", type=float, default=1800, help="give up after this many seconds")
+    parser.add_argument("--database", default="", help="database name (default: DATABASE_URL's name + _bench_reports)")
     return parser.parse_args()
 
 
@@ -99,6 +102,49 @@ def load_timeline(days: int = 120) -> int:
     return inserted
 
 
+def load_conduct(client_id: int) -> int:
+    """For every collection-conduct case, one contact (encrypted columns as ciphertext of fixed
+    values), one current check and 0–3 breaches on it, by 200 collectors of 20 agencies."""
+    from django.db import connection
+
+    from common.pii import encrypt
+
+    rules = ["quiet_hours", "daily_unanswered_attempts", "unrelated_third_party", "visit_collectors"]
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO conduct_collectioncontact (client_id, source_id, account_reference, account_index, at, "
+            "channel, direction, outcome, party, contacted_number, contacted_number_index, consented_contact, "
+            "collector, agency, collectors_present, recording_ref, created_at) "
+            "SELECT %s, 'B' || c.id, %s, md5(c.id::text), c.received_at - interval '3 days', 'call', 'outbound', "
+            "'answered', 'debtor', %s, '', false, "
+            "'催收员' || (hashint4(c.id::int) & 2147483647) %% 200, "
+            "'资产管理公司' || (hashint4(c.id::int) & 2147483647) %% 20, NULL, '', now() "
+            "FROM complaints_complaintcase c JOIN complaints_category k ON k.id = c.category_id "
+            "WHERE k.code = 'collection_conduct'",
+            [client_id, encrypt("LN-2024-88812"), encrypt("13800001234")],
+        )
+        cur.execute(
+            "INSERT INTO conduct_conductcheck (case_id, checked_at, window_since, window_until, contacts_checked, "
+            "breaches, suggested_finding, actor_id) "
+            "SELECT c.id, c.received_at + interval '1 day', c.received_at - interval '30 days', c.received_at, 1, "
+            "'[]'::jsonb, 'substantiated', NULL FROM complaints_complaintcase c "
+            "JOIN complaints_category k ON k.id = c.category_id WHERE k.code = 'collection_conduct'"
+        )
+        cur.execute(
+            "INSERT INTO conduct_conductbreach (check_run_id, case_id, rule_code, contact_id, collector, agency, at, "
+            "is_current) "
+            "SELECT ch.id, ch.case_id, (%s::text[])[1 + (r + ch.case_id::int) %% 4], ct.id, ct.collector, ct.agency, "
+            "ct.at, true FROM conduct_conductcheck ch "
+            "JOIN conduct_collectioncontact ct ON ct.source_id = 'B' || ch.case_id "
+            "CROSS JOIN generate_series(1, 3) AS r WHERE r <= (hashint4(ch.case_id::int + 5) & 2147483647) %% 4",
+            [rules],
+        )
+        inserted = cur.rowcount
+        for table in ("conduct_collectioncontact", "conduct_conductcheck", "conduct_conductbreach"):
+            cur.execute(f"VACUUM ANALYZE {table}")
+    return inserted
+
+
 def timed(fn, repeats: int) -> tuple[float, float, object]:
     result = fn()  # warm caches and the connection
     samples = []
@@ -152,6 +198,8 @@ def main() -> None:
     args = parse_args()
     clock = Clock(args.time_limit)
     url = _common.bench_database_url("bench_reports")
+    if args.database:
+        url = url.rsplit("/", 1)[0] + "/" + args.database
     ensure_database(url)
     bench_api.setup_django(url)
 
@@ -166,6 +214,8 @@ def main() -> None:
     from accounts.roles import Role
     from complaints.models import CaseEvent, ComplaintCase, StageTimeDaily
     from complaints.reporting import dashboard, monthly, summaries
+    from conduct import reporting as conduct_reporting
+    from conduct.models import ConductBreach
 
     print(f"database: {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0, interactive=False)
@@ -187,10 +237,17 @@ def main() -> None:
         events = load_timeline()
         print(f"loaded {events:,} timeline entries (last 120 days) in {time.monotonic() - t:.1f} s")
         StageTimeDaily.objects.all().delete()
+    if not ConductBreach.objects.exists():
+        t = time.monotonic()
+        breaches = load_conduct(data["people"]["callcenter"].pk)
+        print(f"loaded {breaches:,} conduct breaches in {time.monotonic() - t:.1f} s")
     if not StageTimeDaily.objects.exists():
         t = time.monotonic()
         call_command("refresh_reports", days=90, verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
         print(f"summary rows of 90 days rebuilt in {time.monotonic() - t:.1f} s")
+    with connection.cursor() as cur:  # fresh statistics, as autovacuum would give a live database
+        for table in ("complaints_stagetimedaily", "complaints_intakehourly", "complaints_opencasecount"):
+            cur.execute(f"VACUUM ANALYZE {table}")
 
     clock.check("timing")
     supervisor = User.objects.get(username="supervisor")
@@ -204,6 +261,7 @@ def main() -> None:
         "daily_intake": lambda u: dashboard.daily_intake(actor=u, today=today),
         "workload": lambda u: dashboard.workload(actor=u),
         "on_time": lambda u: dashboard.on_time(actor=u, today=today),
+        "conduct panel (30 days)": lambda u: conduct_reporting.dashboard_panel_context(actor=u, now=now),
         "dashboard_for (all of them)": lambda u: dashboard.dashboard_for(actor=u, now=now),
     }
     last_month = (today.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
@@ -217,6 +275,12 @@ def main() -> None:
     p50, p95, report = timed(lambda: monthly.monthly_report(actor=supervisor, month=last_month), args.repeats)
     print(f"{'monthly_report ' + last_month.strftime('%Y-%m'):34} {'supervisor':10} {p50:8.1f} {p95:8.1f}"
           f"   ({report['received']:,} cases)")
+
+    last_day = today.replace(day=1) - __import__("datetime").timedelta(days=1)
+    p50, p95, tables = timed(lambda: conduct_reporting.report_tables(actor=supervisor, month=last_month,
+                                                                    last_day=last_day), args.repeats)
+    print(f"{'  of which conduct tables':34} {'supervisor':10} {p50:8.1f} {p95:8.1f}"
+          f"   ({sum(row[1] for row in tables[0].rows):,} breaches)")
 
     figures = dashboard.dashboard_for(actor=supervisor, now=now)
     medians = ", ".join(f"{row['code']} {row['median_seconds'] / 3600:.1f} h" for row in figures["stages"]
