@@ -163,11 +163,12 @@ def run_http(server: Gunicorn, data: dict, concurrencies: list[int], bounds: Bou
     floor = [p for p in dict.fromkeys(floor) if scenarios.endpoint_exists(server, p, tokens["callcenter"])]
     for c in concurrencies:
         log(f"intake, concurrency {c}")
-        results.append(scenarios.intake(server, name="create (API client)", path=scenarios.API,
-                                        token=tokens["callcenter"], texts=texts, concurrency=c, bounds=bounds, seed=c))
+        for user, label in (("callcenter", "API client"), ("agent", "agent")):
+            results.append(scenarios.intake(server, name=f"create ({label})", path=scenarios.API, token=tokens[user],
+                                            texts=texts, concurrency=c, bounds=bounds, seed=c * 10 + len(user)))
         for path in floor:
             results.append(scenarios.intake(server, name=f"floor {path}", path=path, token=tokens["callcenter"],
-                                            texts=texts, concurrency=c, bounds=bounds, seed=100 + c))
+                                            texts=texts, concurrency=c, bounds=bounds, seed=100 + c, floor=True))
     if scenarios.endpoint_exists(server, scenarios.IMPORT_API, tokens["callcenter"]):
         log("bulk import")
         results.append(scenarios.bulk_import(server, token=tokens["callcenter"], texts=texts,

@@ -103,7 +103,8 @@ def bench_environment(url: str, queue: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
-        "MFA_REQUIRED": "false",
+        "MFA_REQUIRED": "false",  # the bench's supervisor logs in without a second factor
+        "BENCH_FLOOR": "true",  # mounts the one-INSERT floor view next to intake, if the code has it
         "STATIC_ROOT": str(var / "static"),
         "MEDIA_ROOT": str(var / "media"),
         "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
@@ -113,6 +114,7 @@ def bench_environment(url: str, queue: str) -> dict[str, str]:
         "THROTTLE_CLIENT_RATE": "10000000/min",
         "THROTTLE_ANON_RATE": "10000000/min",
         "THROTTLE_AUTH_RATE": "10000000/min",
+        "THROTTLE_IMPORT_RATE": "10000000/min",
     }
 
 
