@@ -21,7 +21,7 @@ MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=node_modules
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat on http://$(HOST):$(PORT)/"
 	@echo "make test   - install and run the whole suite on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
-	@echo "make bench  - run the benchmark scripts tests/bench/bench_*.py"
+	@echo "make bench  - load BENCH_CASES (1,000,000) cases into a database of its own and measure every page and endpoint"
 	@echo "make lint   - ruff check, import contracts (lint-imports), mypy"
 
 $(PY):
@@ -67,14 +67,10 @@ run: messages migrate
 test: lint messages
 	$(PY) -m pytest tests --ds=config.settings.test --create-db -q -r fE $(PYTEST_ARGS)
 
-# tests/bench/__main__.py, when present, drives the benchmarks; otherwise each bench_*.py runs
-# on its own with the venv's Python (the repository root on the path so they import the project).
+# One runner (tests/bench/__main__.py): its own database, gunicorn with the production settings,
+# every page and endpoint; sizes and durations from BENCH_* variables (README "Benchmarks").
 bench: install
-	@set -e; shopt -s nullglob; export PYTHONPATH="$(CURDIR)"; \
-	if [ -f tests/bench/__main__.py ]; then exec $(PY) -m tests.bench; fi; \
-	scripts=(tests/bench/bench_*.py); \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmark scripts in tests/bench/"; exit 0; fi; \
-	for script in "$${scripts[@]}"; do echo "== $$script"; $(PY) "$$script"; done
+	PYTHONPATH="$(CURDIR)" $(PY) -m tests.bench
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,0 +1,272 @@
+"""`make bench`: every page and endpoint of issue 12 against BENCH_CASES cases, one table, one JSON.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x REDIS_URL=redis://127.0.0.1:6379/6 make bench
+
+Drops and creates its own database (BENCH_DATABASE, default `<DATABASE_URL's name>_bench`; the
+one in DATABASE_URL is never touched), migrates it and loads the cases set-based (tests/bench/
+loader.py), then starts gunicorn with config.settings.production and BENCH_WORKERS (2) sync
+workers on a free loopback port and measures from client threads at BENCH_CONCURRENCY (2,8),
+each scenario bounded by BENCH_REQUESTS and BENCH_SECONDS. Settings (environment):
+
+    BENCH_CASES (1000000)  BENCH_SECONDS (20)  BENCH_REQUESTS (300)  BENCH_INTAKE_REQUESTS (3000)
+    BENCH_EXPORT_ROWS (100000)  BENCH_DUE (10000)  BENCH_CONTACTS (100000, in 20 batches)
+    BENCH_CHECK_CONTACTS (2000)  BENCH_LOAD_CONTACTS (cases / 5)  BENCH_TIMELINE_DAYS (120)
+    BENCH_IMPORT_BATCH (1000)  BENCH_FLOOR_URL (extra intake paths)  BENCH_OUT (JSON path)
+
+Figures are printed and written, never asserted (tests/bench/test_bench_runs.py runs it tiny).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from tests.bench import loader, scenarios
+from tests.bench._common import (
+    ROOT,
+    Result,
+    bench_database_url,
+    bench_environment,
+    env_float,
+    env_int,
+    machine_description,
+    migrations_template,
+    recreate_database,
+    save_template,
+    setup_django,
+)
+from tests.bench.scenarios import Bounds
+from tests.bench.server import Gunicorn
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
+
+
+def collectstatic() -> None:
+    """The manifest storage needs collected files; skipped when none changed since the last run."""
+    import io
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    manifest = os.path.join(settings.STATIC_ROOT, "staticfiles.json")
+    if os.path.exists(manifest):
+        newest = max((os.path.getmtime(storage.path(path)) for finder in get_finders()
+                      for path, storage in finder.list([])), default=0)
+        if newest < os.path.getmtime(manifest):
+            return
+    call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
+
+
+def session_cookie(user) -> dict:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    from django.conf import settings
+
+    return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
+def main() -> None:
+    cases = env_int("BENCH_CASES", 1_000_000)
+    concurrencies = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "2,8").split(",")]
+    bounds = Bounds(seconds=env_float("BENCH_SECONDS", 20), requests=env_int("BENCH_REQUESTS", 300),
+                    intake_requests=env_int("BENCH_INTAKE_REQUESTS", 3000))
+    export_rows = env_int("BENCH_EXPORT_ROWS", 100_000)
+    started = datetime.now(UTC)
+    queue = f"bench-{os.getpid()}"
+    url = bench_database_url()
+    environment = bench_environment(url, queue)
+    template = migrations_template(url)
+    copied = recreate_database(url, template)
+    setup_django(environment)
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from complaints.models import ComplaintCase
+
+    log(f"database {connection.settings_dict['NAME']}: " + ("copied from " + template if copied else "migrating"))
+    load: dict = {"cases": cases}
+    t = time.monotonic()
+    if not copied:
+        call_command("migrate", verbosity=0, interactive=False)
+        save_template(url, template)
+    load["migrate_s"] = round(time.monotonic() - t, 1)
+    data = loader.people()
+    log(f"loading {cases:,} cases")
+    t = time.monotonic()
+    phases = loader.load(cases, data, timeline_days=env_int("BENCH_TIMELINE_DAYS", 120),
+                         contacts=env_int("BENCH_LOAD_CONTACTS", cases // 5))
+    load["load_s"] = round(time.monotonic() - t, 1)
+    load["phases_s"] = {k: round(v, 1) for k, v in phases.items()}
+    with connection.cursor() as cur:
+        for table in ("complaints_complaintcase", "timers_deadline", "complaints_caseevent",
+                      "conduct_collectioncontact", "contingency_activationcase"):
+            cur.execute(f"SELECT count(*) FROM {table}")
+            load[f"rows_{table}"] = cur.fetchone()[0]
+        cur.execute("SELECT pg_database_size(current_database())")
+        load["database_mib"] = round(cur.fetchone()[0] / 2**20)
+    log(f"loaded in {load['load_s']} s: " + ", ".join(f"{k} {v}" for k, v in load["phases_s"].items()))
+    log("collectstatic")
+    collectstatic()
+
+    results: list[Result] = []
+    machine = machine_description()
+    server = Gunicorn(environment, workers=env_int("BENCH_WORKERS", 2), log=ROOT / "var" / "bench" / "gunicorn.log")
+    try:
+        log("starting gunicorn")
+        server.wait_ready()
+        log(f"gunicorn on {server.base}")
+        run_http(server, data, concurrencies, bounds, export_rows, results)
+    finally:
+        server.stop()
+
+    log("sweep (in process)")
+    results.append(scenarios.sweep_empty(repeats=20))
+    results.append(scenarios.sweep_due(env_int("BENCH_DUE", 10_000)))
+    purge_queue(queue)
+
+    report = {
+        "started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
+        "machine": machine, "load": load,
+        "settings": {"cases": cases, "concurrency": concurrencies, "seconds": bounds.seconds,
+                     "requests": bounds.requests, "intake_requests": bounds.intake_requests,
+                     "gunicorn_workers": env_int("BENCH_WORKERS", 2), "django_settings": environment[
+                         "DJANGO_SETTINGS_MODULE"], "log_level": environment["LOG_LEVEL"]},
+        "results": [r.as_dict() for r in results],
+        "cases_at_end": ComplaintCase.objects.count(),
+        "now": timezone.now().isoformat(),
+    }
+    print_table(report)
+    out = os.environ.get("BENCH_OUT") or str(ROOT / "var" / "bench" / f"results-{started:%Y%m%dT%H%M%SZ}.json")
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with open(out, "w") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=2)
+    print(f"\nwritten: {out}")
+
+
+def run_http(server: Gunicorn, data: dict, concurrencies: list[int], bounds: Bounds,
+             export_rows: int, results: list[Result]) -> None:
+    from complaints.models import ComplaintCase
+
+    tokens = data["tokens"]
+    texts = [(code, s, d) for code, s, d in _intake_texts()]
+    floor = [p for p in scenarios.EXTRA_INTAKE_URLS + os.environ.get("BENCH_FLOOR_URL", "").split(",") if p]
+    floor = [p for p in dict.fromkeys(floor) if scenarios.endpoint_exists(server, p, tokens["callcenter"])]
+    for c in concurrencies:
+        log(f"intake, concurrency {c}")
+        for user, label in (("callcenter", "API client"), ("agent", "agent")):
+            results.append(scenarios.intake(server, name=f"create ({label})", path=scenarios.API, token=tokens[user],
+                                            texts=texts, concurrency=c, bounds=bounds, seed=c * 10 + len(user)))
+        for path in floor:
+            results.append(scenarios.intake(server, name=f"floor {path}", path=path, token=tokens["callcenter"],
+                                            texts=texts, concurrency=c, bounds=bounds, seed=100 + c, floor=True))
+    if scenarios.endpoint_exists(server, scenarios.IMPORT_API, tokens["callcenter"]):
+        log("bulk import")
+        results.append(scenarios.bulk_import(server, token=tokens["callcenter"], texts=texts,
+                                             batch=env_int("BENCH_IMPORT_BATCH", 1000), bounds=bounds))
+
+    check_contacts = env_int("BENCH_CHECK_CONTACTS", 2000)
+    check_case = scenarios.conduct_check_case(server, tokens=tokens, contacts=check_contacts)
+    cookies = {name: session_cookie(data["users"][name]) for name in ("agent", "supervisor")}
+    deep = scenarios.deep_cursor(server, tokens["supervisor"], 50)
+    paths = scenarios.list_paths(data)
+    if deep:
+        paths += [("API deep page 50 (keyset)", "supervisor", f"{scenarios.API}?cursor={deep}", {}),
+                  ("queue deep page 50 (keyset)", "supervisor", f"/cases/?cursor={deep}", {})]
+    phone = ComplaintCase.objects.filter(team__code="team-a").exclude(phone_index="").first()
+    if phone:
+        paths.append(("queue find a customer (phone)", "agent",
+                      f"/cases/?q={phone.complainant_phone.reveal()}", {}))
+    workspace_ids = list(ComplaintCase.objects.filter(team__code="team-a", state="closed")
+                         .order_by("-received_at").values_list("id", flat=True)[:50])
+    last_month = (datetime.now().date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    for c in concurrencies:
+        log(f"reads, concurrency {c}")
+        for name, user, path, _params in paths:
+            page = not path.startswith("/api/")
+            headers = {} if page else {"Authorization": f"Token {tokens[user]}"}
+            kwargs = {"headers": {**headers, **_cookie_header(cookies[user])}} if page else {"headers": headers}
+            results.append(scenarios.reads(server, "queue" if page else "list", name, [path], concurrency=c,
+                                           bounds=bounds, target="p95<100 ms", **kwargs))
+        agent_headers = _cookie_header(cookies["agent"])
+        sup_headers = _cookie_header(cookies["supervisor"])
+        results.append(scenarios.reads(server, "pages", "case workspace (50 cases)",
+                                       [f"/cases/{i}/" for i in workspace_ids] or ["/cases/0/"],
+                                       headers=agent_headers, concurrency=c, bounds=bounds, target="p95<100 ms"))
+        results.append(scenarios.reads(server, "pages", "dashboard", ["/dashboard/"], headers=sup_headers,
+                                       concurrency=c, bounds=bounds, target="p95<300 ms"))
+        results.append(scenarios.reads(server, "pages", f"monthly report {last_month}",
+                                       [f"/reports/monthly/?month={last_month}"], headers=sup_headers,
+                                       concurrency=c, bounds=bounds, target="p95<300 ms"))
+        log(f"conduct check, concurrency {c}")
+        results.append(scenarios.conduct_check(server, token=tokens["agent"], case_id=check_case,
+                                               contacts=check_contacts, concurrency=c,
+                                               bounds=bounds))
+
+    newest = (ComplaintCase.objects.order_by("-received_at").values_list("received_at", flat=True)
+              [max(min(export_rows, ComplaintCase.objects.count()) - 1, 0)])
+    export_params = {"received_after": newest.isoformat()}
+    expected = ComplaintCase.objects.filter(received_at__gte=newest).count()
+    for kind in ("csv", "xlsx"):
+        log(f"{kind} export of {expected:,} rows")
+        results.append(scenarios.export(server, kind=kind, params=export_params, cookie=cookies["supervisor"],
+                                        expected_rows=expected))
+    log("contact import")
+    results.append(scenarios.contact_import(server, token=tokens["collection"],
+                                            rows=env_int("BENCH_CONTACTS", 100_000), batches=20))
+
+
+def _cookie_header(cookie: dict) -> dict:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookie.items())}
+
+
+def _intake_texts() -> list[tuple[str, str, str]]:
+    from complaints.models import Category
+
+    codes = dict(Category.objects.values_list("pk", "code"))
+    return [(codes[pk], summary, description) for pk, summary, description in loader.case_texts()]
+
+
+def purge_queue(queue: str) -> None:
+    import redis
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+
+
+def print_table(report: dict) -> None:
+    m, load = report["machine"], report["load"]
+    print(f"\n{m['cores']} cores {m['cpu_model']}, {m['ram_gib']} GiB, PostgreSQL {m['postgresql']}, "
+          f"Python {m['python']}, commit {m['git_commit'][:12]}, load average at start "
+          f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}")
+    print(f"{load['cases']:,} cases loaded in {load['load_s']} s (database {load['database_mib']:,} MiB); "
+          f"gunicorn {report['settings']['gunicorn_workers']} sync workers, {report['settings']['django_settings']}")
+    header = (f"{'group':8} {'scenario':44} {'c':>2} {'n':>6} {'/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} "
+              f"{'fail':>4}  notes")
+    print(header)
+    print("-" * len(header))
+    skip = {"group", "name", "concurrency", "requests", "seconds", "per_second", "p50_ms", "p95_ms", "p99_ms",
+            "max_ms", "failures", "first_failure", "target"}
+
+    def num(value) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    for r in report["results"]:
+        notes = ", ".join(f"{k}={v}" for k, v in r.items() if k not in skip)
+        notes = "; ".join(x for x in (r["target"], notes, r["first_failure"][:120]) if x)
+        print(f"{r['group']:8} {r['name'][:44]:44} {r['concurrency']:>2} {r['requests']:>6} {num(r['per_second']):>8} "
+              f"{num(r['p50_ms']):>8} {num(r['p95_ms']):>8} {num(r['p99_ms']):>8} {r['failures']:>4}  {notes}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

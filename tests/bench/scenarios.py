@@ -1,0 +1,319 @@
+"""The measured scenarios: HTTP against gunicorn (closed loop, bounded by count and time) and
+in-process calls of the sweep."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from tests.bench._common import Result, machine_busy_seconds, run_load, timed_calls
+from tests.bench.server import Gunicorn
+
+API = "/api/v1/complaints/"
+IMPORT_API = "/api/v1/complaints/import/"
+# Extra intake endpoints measured like the API's create when they exist (a 404 skips them):
+# the bare-DRF "floor" view of issue 12 (one INSERT of `{"body": text}`, mounted when the server's
+# environment has BENCH_FLOOR=true), and any listed in BENCH_FLOOR_URL (comma-separated).
+EXTRA_INTAKE_URLS = ["/bench/floor/"]
+
+
+@dataclass
+class Bounds:
+    seconds: float  # per scenario
+    requests: int  # per read scenario
+    intake_requests: int  # per intake scenario
+
+
+def intake_payload(rng: random.Random, texts: list[tuple[str, str, str]]) -> dict:
+    code, summary, description = rng.choice(texts)
+    return {
+        "channel": rng.choice(["phone", "phone", "phone", "web", "email", "walk_in", "letter"]),
+        "category": code,
+        "severity": rng.choice(["low", "normal", "normal", "normal", "high", "critical"]),
+        "summary": summary,
+        "description": description,
+        "complainant": {"name": rng.choice("王李张刘陈杨") + rng.choice(["伟", "芳", "敏", "静", "强"]),
+                        "phone": f"13{rng.randrange(10**9):09d}"},
+        "account_reference": f"LN-2026-{rng.randrange(10**5):05d}",
+        "collection_channel": "phone",
+        "risk_flags": rng.choice([[], [], [], ["media_exposure"], ["regulator_referral"]]),
+        "external_id": "BENCH-" + uuid.uuid4().hex,
+    }
+
+
+def _ok(response, *expected: int) -> str | None:
+    return None if response.status_code in expected else f"{response.status_code} {response.text[:200]}"
+
+
+def intake(server: Gunicorn, *, name: str, path: str, token: str, texts, concurrency: int,
+           bounds: Bounds, seed: int, floor: bool = False) -> Result:
+    """POSTs of one complaint each with an Idempotency-Key; cases/s and CPU per create: the
+    gunicorn processes', the client's and the whole machine's (/proc/stat, all processes)."""
+    url = server.base + path
+    headers = {"Authorization": f"Token {token}"}
+
+    def post(session, i):
+        rng = random.Random(seed * 1_000_003 + i)
+        payload = intake_payload(rng, texts)
+        response = session.post(url, json={"body": payload["summary"]} if floor else payload, timeout=60,
+                                headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+        return _ok(response, 200, 201) if floor else _ok(response, 201)
+
+    result = Result("intake", name, concurrency, target="p95<50 ms at c=2; ≤15 ms CPU/create")
+    # What the rest of the machine burns meanwhile (a shared machine): cores busy over 3 s with
+    # none of our load, subtracted below as an estimate ("net").
+    quiet = machine_busy_seconds()
+    time.sleep(3)
+    background = (machine_busy_seconds() - quiet) / 3
+    server_cpu, client_cpu, machine = server.cpu_seconds(), time.process_time(), machine_busy_seconds()
+    run_load(result, post, max_requests=bounds.intake_requests, seconds=bounds.seconds)
+    created = max(len(result.latencies) - len(result.failures), 1)
+    busy = machine_busy_seconds() - machine
+    result.extra = {
+        "cpu_ms_per_create_machine": round(busy * 1000 / created, 1),
+        "background_cores_busy": round(background, 2),
+        "cpu_ms_per_create_machine_net": round(max(busy - background * result.elapsed, 0) * 1000 / created, 1),
+        "cpu_ms_per_create_gunicorn": round((server.cpu_seconds() - server_cpu) * 1000 / created, 1),
+        "cpu_ms_per_create_client": round((time.process_time() - client_cpu) * 1000 / created, 1),
+    }
+    return result
+
+
+def endpoint_exists(server: Gunicorn, path: str, token: str) -> bool:
+    import requests
+
+    response = requests.post(server.base + path, json={}, headers={"Authorization": f"Token {token}"}, timeout=30)
+    return response.status_code not in (404, 405)
+
+
+def bulk_import(server: Gunicorn, *, token: str, texts, batch: int, bounds: Bounds) -> Result:
+    """`POST /api/v1/complaints/import/` with `batch` cases a request, each with its own key."""
+    url = server.base + IMPORT_API
+    headers = {"Authorization": f"Token {token}"}
+
+    def post(session, i):
+        rng = random.Random(7_000_003 * i)
+        cases = [{**intake_payload(rng, texts), "idempotency_key": uuid.uuid4().hex} for _ in range(batch)]
+        response = session.post(url, json={"cases": cases}, headers=headers, timeout=300)
+        problem = _ok(response, 200, 201, 207)
+        refused = None if problem else response.json().get("refused")
+        return problem or (f"{refused} of {batch} refused: {response.text[:300]}" if refused else None)
+
+    result = Result("intake", f"bulk import ({batch:,} a request)", 1, target="≥1,000 cases/s")
+    machine = machine_busy_seconds()
+    run_load(result, post, max_requests=max(bounds.intake_requests // batch, 3), seconds=bounds.seconds)
+    created = max((len(result.latencies) - len(result.failures)) * batch, 1)
+    result.extra = {"cases_per_second": round(created / result.elapsed, 1) if not result.failures else None,
+                    "cpu_ms_per_create_machine": round((machine_busy_seconds() - machine) * 1000 / created, 2)}
+    return result
+
+
+def reads(server: Gunicorn, group: str, name: str, paths: list[str], *, headers: dict, concurrency: int,
+          bounds: Bounds, target: str) -> Result:
+    """GETs cycling over `paths` (one path, or several cases' pages)."""
+
+    def get(session, i):
+        return _ok(session.get(server.base + paths[i % len(paths)], headers=headers, timeout=120), 200)
+
+    import requests
+
+    warm = requests.Session()
+    for path in paths[: min(3, bounds.requests // 10)]:  # no warm-up in the tiny runs
+        warm.get(server.base + path, headers=headers, timeout=120)
+    result = Result(group, name, concurrency, target=target)
+    return run_load(result, get, max_requests=bounds.requests, seconds=bounds.seconds)
+
+
+def list_paths(data: dict) -> list[tuple[str, str, str, dict]]:
+    """(name, user, base path, params) of the list API and the queue page."""
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    # A reference prefix of a month eight months back: its matches lie deep in the newest-first order.
+    old_month = f"TS{now - timedelta(days=240):%Y%m}"
+    year = f"TS{now:%Y}"
+    after = (now - timedelta(days=30)).isoformat()
+    out = []
+    for base, label in ((API, "API"), ("/cases/", "queue")):
+        out += [
+            (f"{label} supervisor (all)", "supervisor", base, {}),
+            (f"{label} agent (team A)", "agent", base, {}),
+            (f"{label} state=verify&severity=high", "supervisor", base, {"state": "verify", "severity": "high"}),
+            (f"{label} category&received_after", "agent", base,
+             {"category": "collection_conduct", "received_after": after}),
+            (f"{label} breached=true", "supervisor", base, {"breached": "true"}),
+            (f"{label} q={year}", "supervisor", base, {"q": year}),
+            (f"{label} q={old_month} (8 months back)", "supervisor", base, {"q": old_month}),
+            (f"{label} q=催收", "supervisor", base, {"q": "催收"}),
+        ]
+    return [(n, u, b + ("?" + urlencode(p) if p else ""), p) for n, u, b, p in out]
+
+
+def deep_cursor(server: Gunicorn, token: str, pages: int) -> str:
+    """The cursor of page `pages` of the supervisor's list (followed through the API's `next`)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+
+    session = requests.Session()
+    url = server.base + API
+    body: dict = {}
+    for _ in range(pages - 1):
+        body = session.get(url, headers={"Authorization": f"Token {token}"}, timeout=60).json()
+        if not body.get("next"):
+            break
+        url = body["next"]
+    query = parse_qs(urlsplit(url).query)
+    return query.get("cursor", [""])[0]
+
+
+def export(server: Gunicorn, *, kind: str, params: dict, cookie: dict, expected_rows: int) -> Result:
+    """One export, streamed to /dev/null: time, bytes, and the workers' peak memory before and after."""
+    import requests
+
+    before = server.peak_rss_mib()
+    result = Result("export", f"{kind} export ({expected_rows:,} rows)", 1, target="streamed: peak flat")
+    t = time.perf_counter()
+    size = 0
+    with requests.get(f"{server.base}/cases/export.{kind}?{urlencode(params)}", cookies=cookie, stream=True,
+                      timeout=1800) as response:
+        for chunk in response.iter_content(1 << 16):
+            size += len(chunk)
+        if response.status_code != 200:
+            result.failures.append(f"{response.status_code}")
+    result.latencies.append((time.perf_counter() - t) * 1000)
+    result.elapsed = result.latencies[0] / 1000
+    after = server.peak_rss_mib()
+    result.extra = {
+        "bytes": size,
+        "worker_peak_rss_mib_before": round(max(before.values(), default=0), 1),
+        "worker_peak_rss_mib_after": round(max(after.values(), default=0), 1),
+        "worker_peak_rss_growth_mib": round(max((after[p] - before.get(p, after[p]) for p in after), default=0), 1),
+    }
+    return result
+
+
+def contact_import(server: Gunicorn, *, token: str, rows: int, batches: int) -> Result:
+    """`rows` collection contacts through the API in `batches` requests, one after another."""
+    from tests.bench.loader import POOL
+
+    size = max(rows // batches, 1)
+    url = server.base + "/api/v1/collection-contacts/"
+    now = time.time()
+    channels = ["call"] * 8 + ["sms", "visit", "letter"]
+
+    def post(session, b):
+        rng = random.Random(b)
+        contacts = []
+        for i in range(size):
+            channel = rng.choice(channels)
+            row = {
+                "source_id": f"API-{b}-{i}", "account_reference": f"LN-{2020 + i % 6}-{rng.randrange(POOL):05d}",
+                "at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now - rng.randrange(59 * 86400))),
+                "channel": channel, "direction": "outbound",
+                "outcome": rng.choice(["answered", "unanswered", "busy"]) if channel == "call" else "delivered",
+                "party": rng.choice(["debtor"] * 6 + ["guarantor", "relative"]),
+                "contacted_number": f"138{rng.randrange(10**8):08d}", "collector": f"催收员{rng.randrange(200):03d}",
+                "agency": f"资产管理公司{rng.randrange(20):02d}",
+            }
+            if channel == "visit":
+                row["collectors_present"] = 2
+            contacts.append(row)
+        response = session.post(url, json={"contacts": contacts}, headers={"Authorization": f"Token {token}"},
+                                timeout=600)
+        return _ok(response, 200, 201)
+
+    result = Result("conduct", f"contact import ({batches} × {size:,} rows)", 1, target="")
+    run_load(result, post, max_requests=batches, seconds=3600)
+    done = (len(result.latencies) - len(result.failures)) * size
+    result.extra = {"rows_per_second": round(done / result.elapsed, 1) if result.elapsed else None}
+    return result
+
+
+def conduct_check_case(server: Gunicorn, *, tokens: dict, contacts: int) -> int:
+    """Through the API: a case received yesterday on an account of its own, and `contacts`
+    contacts of that account in its window; returns the case's id."""
+    import requests
+    from django.utils import timezone
+
+    from tests.bench.loader import CHECK_ACCOUNT, conduct_check_rows
+
+    session = requests.Session()
+    response = session.post(server.base + API, headers={"Authorization": f"Token {tokens['agent']}"}, timeout=60, json={
+        "channel": "phone", "category": "collection_conduct", "summary": "催收电话过于频繁，夜间也打",
+        "complainant": {"name": "王芳", "phone": "13800009999"}, "account_reference": CHECK_ACCOUNT,
+        "received_at": (timezone.now() - timedelta(days=1)).isoformat(),
+    })
+    response.raise_for_status()
+    rows = conduct_check_rows(contacts)
+    for start in range(0, len(rows), 5000):
+        session.post(server.base + "/api/v1/collection-contacts/", json={"contacts": rows[start:start + 5000]},
+                     headers={"Authorization": f"Token {tokens['collection']}"}, timeout=600).raise_for_status()
+    return response.json()["id"]
+
+
+def conduct_check(server: Gunicorn, *, token: str, case_id: int, contacts: int, concurrency: int,
+                  bounds: Bounds) -> Result:
+    url = f"{server.base}/api/v1/complaints/{case_id}/conduct-check/"
+
+    def post(session, i):
+        return _ok(session.post(url, json={}, headers={"Authorization": f"Token {token}"}, timeout=120), 200, 201)
+
+    result = Result("conduct", f"conduct check ({contacts:,} contacts)", concurrency, target="<200 ms")
+    return run_load(result, post, max_requests=min(bounds.requests, 100), seconds=bounds.seconds)
+
+
+# -- in-process ------------------------------------------------------------------------------
+
+
+def sweep_empty(repeats: int) -> Result:
+    from timers.sweep import deadlines_sweep
+
+    result = Result("sweep", "sweep, nothing due", 1, target="<10 ms")
+    timed_calls(result, deadlines_sweep, repeats=repeats)
+    claimed = deadlines_sweep().claimed
+    if claimed:
+        result.failures.append(f"{claimed} deadlines were due")
+    return result
+
+
+def sweep_due(count: int) -> Result:
+    """Breach `count` pending deadlines spread over the table (already warned: the supervisor
+    step is due) and sweep until nothing is due: steps, timeline, flags, notifications."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from complaints.models import ComplaintCase
+    from timers.models import EscalationStep
+    from timers.sweep import deadlines_sweep
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE timers_deadline SET due_at = now() - interval '1 minute', warn_at = now() - interval '2 days', "
+            "next_check_at = now() - interval '1 minute', escalation_level = 1 WHERE id IN ("
+            "SELECT id FROM timers_deadline WHERE state = 'pending' AND kind = 'final_answer' AND content_type_id = %s "
+            "ORDER BY md5(id::text) LIMIT %s)",
+            [ContentType.objects.get_for_model(ComplaintCase).pk, count],
+        )
+        due = cur.rowcount
+        cur.execute("ANALYZE timers_deadline")
+    steps_before = EscalationStep.objects.count()
+    result = Result("sweep", f"sweep, {due:,} due escalated", 1, target="10,000 in <10 s")
+    t = time.perf_counter()
+    fired = 0
+    while True:
+        run = deadlines_sweep()
+        fired += run.fired
+        if run.claimed == 0:
+            break
+    result.elapsed = time.perf_counter() - t
+    result.latencies.append(result.elapsed * 1000)
+    steps = EscalationStep.objects.count() - steps_before
+    result.extra = {"steps_fired": fired, "per_second": round(due / result.elapsed, 1) if result.elapsed else None}
+    if steps < due:
+        result.failures.append(f"{steps} steps for {due} due deadlines")
+    return result
