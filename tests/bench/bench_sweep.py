@@ -123,7 +123,9 @@ def reset_escalations() -> None:
     """Undo a previous run's escalations so nothing is due (bench database only)."""
     from django.db import connection
 
-    with connection.cursor() as cur:
+    from tests.audit_trail import audit_trail_unlocked
+
+    with connection.cursor() as cur, audit_trail_unlocked():  # the timeline is append-only
         cur.execute("DELETE FROM notifications_delivery")
         cur.execute("DELETE FROM notifications_notification")
         cur.execute("DELETE FROM timers_escalationstep")
