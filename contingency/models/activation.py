@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from complaints.models.events import AppendOnlyModel
+from common.models import AppendOnlyModel
 from contingency.choices import (
     OPEN_ACTIVATION_STATES,
     ActivationEventKind,
