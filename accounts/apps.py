@@ -20,6 +20,13 @@ class AccountsConfig(AppConfig):
         from accounts.tokens import revoke_tokens_on_password_change
 
         post_save.connect(revoke_tokens_on_password_change, sender=User, dispatch_uid="accounts.revoke_tokens")
+
+        from simple_history.signals import post_create_historical_record
+
+        from accounts.audit import config_change_record
+
+        post_create_historical_record.connect(config_change_record, dispatch_uid="accounts.config_change_record")
+
         self._connect_memos()
 
     def _connect_memos(self) -> None:

@@ -1,4 +1,5 @@
-"""Reads of teams, memoised per process: intake picks a team for every new case.
+"""Reads of the accounts app: teams (memoised per process, intake picks a team for every new
+case) and the auditors' feed of configuration changes.
 
 Teams change a few times a year; `teams` is cleared on every Team save or delete (this process
 at once, the others within 2 s, see `common.memo`).
@@ -6,9 +7,12 @@ at once, the others within 2 s, see `common.memo`).
 
 from __future__ import annotations
 
-from common.memo import ProcessMemo
+from django.apps import apps
+from django.db.models import QuerySet
 
-from .models import Team
+from accounts.models import ConfigChange, Team, User
+from accounts.roles import Role
+from common.memo import ProcessMemo
 
 teams = ProcessMemo("accounts.teams")
 
@@ -37,3 +41,28 @@ def team_first(*, team_ids: list[int] | None = None) -> Team | None:
         by_pk = _teams_by_pk()
         candidates = [pk for pk in team_ids if pk in by_pk]
     return by_pk[min(candidates)] if candidates else None
+
+
+def audited_models() -> dict[str, str]:
+    """`app_label.modelname` → verbose name of every model whose changes are kept."""
+    return {
+        m._meta.label_lower: str(m._meta.verbose_name)
+        for m in apps.get_models()
+        if hasattr(m._meta, "simple_history_manager_attribute")
+    }
+
+
+def can_read_config_history(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.has_role(Role.AUDITOR))
+
+
+def config_change_list_for(*, actor: User, model: str = "", object_id: str = "") -> QuerySet[ConfigChange]:
+    """Configuration changes, newest first; none for anyone but auditors and administrators."""
+    if not can_read_config_history(actor):
+        return ConfigChange.objects.none()
+    changes = ConfigChange.objects.select_related("actor")
+    if model:
+        changes = changes.filter(model=model)
+    if object_id:
+        changes = changes.filter(object_id=object_id)
+    return changes

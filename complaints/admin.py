@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework.exceptions import ValidationError
 
+from accounts.admin import ConfigHistoryAdmin
 from accounts.roles import Role
 from common.api import error_items, validated
 from common.exceptions import DomainError
@@ -119,7 +120,7 @@ class CategoryAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(RoleAccessMixin, admin.ModelAdmin):
+class SlaPolicyAdmin(RoleAccessMixin, ConfigHistoryAdmin):
     list_display = (
         "category", "severity", "acknowledge_within", "verify_within", "final_answer_within",
         "follow_up_within", "calendar", "warn_ratio", "updated_at",
@@ -132,7 +133,7 @@ class SlaPolicyAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(RoleAccessMixin, admin.ModelAdmin):
+class CalendarDayAdmin(RoleAccessMixin, ConfigHistoryAdmin):
     """Holidays and make-up working days; admins add the coming year's schedule here."""
 
     list_display = ("date", "name", "is_working_day")
@@ -143,7 +144,7 @@ class CalendarDayAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(RoleAccessMixin, admin.ModelAdmin):
+class CalendarYearAdmin(RoleAccessMixin, ConfigHistoryAdmin):
     list_display = ("year", "source")
     deletable = True
 

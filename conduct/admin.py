@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from accounts.admin import ConfigHistoryAdmin
 from common.exceptions import ValidationFailed
 from conduct.models import CollectionContact, ConductBreach, ConductCheck, ConductRule
 from conduct.rule_params import rule_params_clean
@@ -37,7 +38,7 @@ class ConductRuleForm(forms.ModelForm):
 
 
 @admin.register(ConductRule)
-class ConductRuleAdmin(admin.ModelAdmin):
+class ConductRuleAdmin(ConfigHistoryAdmin):
     form = ConductRuleForm
     list_display = ("code", "name_zh", "kind", "enabled", "params", "sort_order")
     list_editable = ("enabled",)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.history import ConfigHistory
 from common.pii import EncryptedField, PiiKind
 from conduct.choices import ContactChannel, ContactDirection, ContactOutcome, ContactParty, RuleKind
 
@@ -69,6 +70,8 @@ class ConductRule(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = ConfigHistory()
 
     class Meta:
         verbose_name = _("conduct rule")

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from accounts.admin import ConfigHistoryAdmin
 from contingency.models import (
     Activation,
     ActivationCase,
@@ -23,7 +24,7 @@ class DutyShiftInline(admin.TabularInline):
 
 
 @admin.register(GroupMember)
-class GroupMemberAdmin(admin.ModelAdmin):
+class GroupMemberAdmin(ConfigHistoryAdmin):
     list_display = ("user", "role", "department", "is_active")
     list_filter = ("role", "department", "is_active")
     search_fields = ("user__username", "user__display_name")
@@ -48,14 +49,14 @@ class PlaybookVersionInline(admin.TabularInline):
 
 
 @admin.register(Playbook)
-class PlaybookAdmin(admin.ModelAdmin):
+class PlaybookAdmin(ConfigHistoryAdmin):
     list_display = ("name_zh", "name_en", "category", "code")
     list_filter = ("category",)
     inlines = [PlaybookVersionInline]
 
 
 @admin.register(PlaybookVersion)
-class PlaybookVersionAdmin(admin.ModelAdmin):
+class PlaybookVersionAdmin(ConfigHistoryAdmin):
     """Versions are written through the API and pages (an active version never changes)."""
 
     list_display = ("playbook", "number", "status", "activated_at", "retired_at")

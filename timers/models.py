@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.history import ConfigHistory
 from timers.choices import DeadlineState
 
 
@@ -83,6 +84,8 @@ class CalendarDay(models.Model):
     is_working_day = models.BooleanField(_("working day"))
     name = models.CharField(_("name"), max_length=100, blank=True)
 
+    history = ConfigHistory()
+
     class Meta:
         ordering = ["date"]
         verbose_name = _("calendar day")
@@ -97,6 +100,8 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
+
+    history = ConfigHistory()
 
     class Meta:
         ordering = ["year"]

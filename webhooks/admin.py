@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from accounts.admin import ConfigHistoryAdmin
 from webhooks.models import Delivery, DeliveryAttempt, Event, Subscription
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ConfigHistoryAdmin):
     # The secret is write-once through the API and never shown.
     list_display = ("id", "url", "is_active", "created_at")
     list_filter = ("is_active",)

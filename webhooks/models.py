@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.history import ConfigHistory
 from common.pii import decrypt, encrypt
 
 
@@ -35,6 +36,9 @@ class Subscription(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+
+    # The secret stays out of the history (not even encrypted: old keys must be droppable).
+    history = ConfigHistory(excluded_fields=["secret_encrypted"])
 
     class Meta:
         ordering = ["id"]

@@ -3,32 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.file_crypto import get_encrypted_storage
+from common.models import AppendOnlyModel
 from complaints.choices import Channel, Direction, EventKind, Outcome
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The audit trail is append-only.")
-
-    def delete(self):
-        raise TypeError("The audit trail is append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once: updates and deletes through the ORM raise."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only.")
 
 
 class CaseEvent(AppendOnlyModel):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.history import ConfigHistory
 from complaints.choices import CalendarMode, Severity
 
 
@@ -26,6 +27,8 @@ class SlaPolicy(models.Model):
         _("escalate to emergency group after breach"), default=timedelta(days=1)
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = ConfigHistory()
 
     class Meta:
         verbose_name = _("SLA policy")

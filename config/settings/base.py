@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "simple_history",
     "common",
     "accounts",
     "notifications",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who changed a configuration row
     "accounts.middleware.SessionLifetimeMiddleware",  # 30 min idle, 10 h in all
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -128,6 +130,10 @@ AXES_CLIENT_IP_CALLABLE = "common.net.client_ip"
 # one address is slowed by the per-address throttles of the API and the proxy, not by axes.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password"]
+
+# Configuration history (common.history): auditors read it; nobody reverts a row from the admin,
+# because a revert would skip the services' checks (changes go through the product or the form).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Sessions: 30 minutes idle (the cookie and the stored session are renewed on every request) and
 # 10 hours from login at most (accounts.middleware.SessionLifetimeMiddleware).

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from common.models import AppendOnlyModel
 from contingency.choices import (
     OPEN_ACTIVATION_STATES,
     ActivationEventKind,
@@ -156,13 +157,17 @@ class ActivationTask(models.Model):
         return self.done_at is None and self.due_at <= timezone.now()
 
 
-class ActivationEvent(models.Model):
-    """The shared timeline of an activation (完善信息共享): every department writes here."""
+class ActivationEvent(AppendOnlyModel):
+    """The shared timeline of an activation (完善信息共享): every department writes here.
 
-    activation = models.ForeignKey(Activation, on_delete=models.CASCADE, related_name="events")
+    Append-only like the case timeline (a PostgreSQL trigger refuses UPDATE and DELETE), so
+    neither its activation nor its actor can be deleted from under it.
+    """
+
+    activation = models.ForeignKey(Activation, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=ActivationEventKind.choices)
     at = models.DateTimeField(_("at"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     department = models.CharField(_("department"), max_length=30, choices=Department.choices, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     body = models.TextField(_("body"), max_length=10000, blank=True)

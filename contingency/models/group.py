@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.history import ConfigHistory
 from contingency.choices import Department, MemberRole
 
 
@@ -16,6 +17,8 @@ class GroupMember(models.Model):
     department = models.CharField(_("department"), max_length=30, choices=Department.choices)
     is_active = models.BooleanField(_("active"), default=True)
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    history = ConfigHistory()  # an emergency-group role is a role too
 
     class Meta:
         ordering = ["role", "department", "id"]

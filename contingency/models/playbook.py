@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from common.history import ConfigHistory
 from contingency.choices import VersionStatus
 
 
@@ -28,6 +29,8 @@ class Playbook(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = ConfigHistory()
 
     class Meta:
         ordering = ["category__sort_order", "id"]
@@ -72,6 +75,8 @@ class PlaybookVersion(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    history = ConfigHistory()
 
     class Meta:
         ordering = ["playbook", "number"]

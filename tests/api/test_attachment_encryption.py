@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -168,3 +169,28 @@ def test_the_download_log_is_listed_beside_the_personal_data_accesses(client, au
     page = client.get(reverse("admin:app_list", args=["complaints"])).content.decode()
 
     assert reverse("admin:complaints_piiaccesslog_changelist") in page and DOWNLOADS in page
+
+
+
+def _logged_download(agent, auditor, case) -> AttachmentDownload:
+    download(auditor, case.pk, upload(agent, case.pk, TRANSCRIPT))
+    return AttachmentDownload.objects.get()
+
+
+def _raw(sql: str, params: list) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_database_refuses_to_rewrite_who_downloaded(agent, auditor, case):
+    log = _logged_download(agent, auditor, case)
+
+    with pytest.raises(IntegrityError, match="append-only: UPDATE on complaints_attachmentdownload"):
+        _raw("UPDATE complaints_attachmentdownload SET user_id = %s WHERE id = %s", [agent.pk, log.pk])
+
+
+def test_database_refuses_to_delete_a_download_record(agent, auditor, case):
+    log = _logged_download(agent, auditor, case)
+
+    with pytest.raises(IntegrityError, match="append-only: DELETE on complaints_attachmentdownload"):
+        _raw("DELETE FROM complaints_attachmentdownload WHERE id = %s", [log.pk])

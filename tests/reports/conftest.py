@@ -17,6 +17,7 @@ from accounts.roles import Role
 from complaints import services
 from complaints.models import CaseEvent
 from complaints.reporting.summaries import summaries_refresh_recent
+from tests.audit_trail import audit_trail_unlocked
 from tests.factories import UserFactory, advance, make_case
 
 FORMULA_SUMMARY = "=HYPERLINK(\"http://evil.example\",\"点我\")"
@@ -31,11 +32,11 @@ def final_answer(case):
 
 
 def shift_events(case, *, hours_each: float) -> None:
-    """Space the case's timeline entries `hours_each` apart, ending now (raw SQL: the timeline is
-    append-only through the ORM)."""
+    """Space the case's timeline entries `hours_each` apart, ending now (the timeline is
+    append-only: raw SQL past the trigger)."""
     ids = list(CaseEvent.objects.filter(case=case).order_by("-id").values_list("id", flat=True))
     now = timezone.now()
-    with connection.cursor() as cursor:
+    with audit_trail_unlocked(), connection.cursor() as cursor:
         for i, event_id in enumerate(ids):
             cursor.execute(
                 f"UPDATE {CaseEvent._meta.db_table} SET at = %s WHERE id = %s",
