@@ -19,7 +19,7 @@ from complaints.services.cases import phone_match_key
 from complaints.validators import normalise_phone
 
 # What a user types to find a case by (the start of) its reference: TS, then digits.
-REFERENCE_PREFIX_RE = re.compile(r"^TS\d+$", re.IGNORECASE)
+REFERENCE_PREFIX_RE = re.compile(r"^TS[0-9]+$", re.IGNORECASE)
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -40,9 +40,7 @@ class CaseFilter(django_filters.FilterSet):
     received_after = SafeIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = SafeIsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     q = StorableCharFilter(
-        method="filter_text", max_length=200, help_text=_(
-            "Text in the summary, description or reference; TS and digits (TS202603) is the start of a reference."
-        ),
+        method="filter_text", max_length=200, help_text=_("Text in the summary, description or reference.")
     )
     # Find a customer: personal data is encrypted, so these match the blind index exactly, after
     # the normalisation the create service applies (one spelling per number).
