@@ -410,7 +410,8 @@ def list_scenarios(data: dict) -> list[tuple[str, str, dict]]:
     now = timezone.localtime()
     after = (now - timedelta(days=30)).isoformat()
     # A reference prefix of a month eight months back (~1/24 of the rows): every match lies deep in
-    # the newest-first order, which the planner cannot foresee (it walks case_recv_id and filters).
+    # the newest-first order, which the planner cannot foresee; case_filter_reference_prefix bounds
+    # its walk of case_recv_id by the matches' received-time range.
     old_month = f"TS{now - timedelta(days=240):%Y%m}"
     sup, agent = "supervisor", "agent"
     return [
