@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django.db import connection
 from django.db.models import Q
@@ -10,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from common.filters import SafeIsoDateTimeFilter, StorableCharFilter
 from common.pii import blind_index
+from complaints import selectors
 from complaints.choices import CaseState, RiskFlag, Severity
 from complaints.models import Category, ComplaintCase
 from complaints.services.cases import phone_match_key
 from complaints.validators import normalise_phone
+
+# What a user types to find a case by (the start of) its reference: TS, then digits.
+REFERENCE_PREFIX_RE = re.compile(r"^TS[0-9]+$", re.IGNORECASE)
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -59,6 +65,8 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if REFERENCE_PREFIX_RE.match(value):
+            return selectors.case_filter_reference_prefix(queryset, prefix=value.upper())
         return queryset.filter(
             Q(summary__icontains=value) | Q(description__icontains=value) | Q(reference__icontains=value)
         )

@@ -172,6 +172,54 @@ def test_search_q_matches_summary_description_and_reference(api, agent):
     assert ids(api(agent).get(URL, {"q": by_summary.reference})) == [by_summary.pk]
 
 
+def _with_reference(case, reference: str):
+    ComplaintCase.objects.filter(pk=case.pk).update(reference=reference)
+    return case
+
+
+def test_a_reference_prefix_finds_the_cases_whose_reference_starts_with_it(api, agent):
+    march = _with_reference(make_case(actor=agent), "TS202603150000001")
+    later_march = _with_reference(make_case(actor=agent), "TS202603310000002")
+    _with_reference(make_case(actor=agent), "TS202604010000003")
+    # The reference appears in another case's text: a reference search is not a text search.
+    make_case(actor=agent, summary="客户提到之前的投诉TS202603150000001")
+
+    assert ids(api(agent).get(URL, {"q": "TS202603"})) == [later_march.pk, march.pk]
+
+
+def test_a_reference_prefix_is_found_whatever_the_letter_case(api, agent):
+    case = _with_reference(make_case(actor=agent), "TS202603150000001")
+
+    assert ids(api(agent).get(URL, {"q": "ts2026031"})) == [case.pk]
+
+
+def test_a_reference_prefix_search_keeps_the_order_and_pages_of_the_list(api, agent):
+    now = timezone.now()
+    # Received long before it was registered: the bound on received time must still include it.
+    backdated = make_case(actor=agent, received_at=(now - timedelta(days=400)).isoformat())
+    newest = make_case(actor=agent)
+    middle = make_case(actor=agent, received_at=(now - timedelta(days=2)).isoformat())
+    for i, case in enumerate((backdated, newest, middle)):
+        _with_reference(case, f"TS2026030{i + 1}000000{i}")
+    client = api(agent)
+
+    first = client.get(URL, {"q": "TS202603", "page_size": 2})
+    second = client.get(first.json()["next"])
+
+    assert ids(first) + ids(second) == [newest.pk, middle.pk, backdated.pk]
+
+
+def test_a_reference_prefix_that_matches_nothing_lists_nothing(api, agent, case_a):
+    assert ids(api(agent).get(URL, {"q": "TS209912"})) == []
+
+
+def test_a_reference_prefix_lists_only_the_cases_the_user_may_see(api, agent, agent_b):
+    mine = _with_reference(make_case(actor=agent), "TS202603150000001")
+    _with_reference(make_case(actor=agent_b), "TS202603150000002")
+
+    assert ids(api(agent).get(URL, {"q": "TS202603"})) == [mine.pk]
+
+
 def test_an_invalid_filter_value_is_a_400_naming_the_filter(api, agent):
     response = api(agent).get(URL, {"state": "nope", "received_after": "yesterday"})
 

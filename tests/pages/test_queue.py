@@ -53,6 +53,13 @@ def test_filters_use_the_api_names(login, agent, case_a):
     assert _refs(client.get("/cases/?q=催收电话&ordering=-severity")) == [urgent.reference, case_a.reference]
 
 
+def test_typing_the_start_of_a_reference_finds_those_cases(login, agent, case_a):
+    march = make_case(actor=agent)
+    ComplaintCase.objects.filter(pk=march.pk).update(reference="TS202603150000001")
+
+    assert _refs(login(agent).get("/cases/?q=TS202603")) == ["TS202603150000001"]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
