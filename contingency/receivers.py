@@ -15,7 +15,7 @@ from django.utils import timezone
 from complaints.choices import OPEN_STATES
 from contingency.choices import LinkReason
 from contingency.models import ActivationCase
-from contingency.services.activations import activation_open_or_join
+from contingency.services.activations import activation_open_or_join, activations_open_or_join
 from contingency.triggers import ActiveTrigger, active_triggers
 
 logger = logging.getLogger(__name__)
@@ -150,14 +150,14 @@ def _escalation_trigger(triggers: list[ActiveTrigger], category_id: int) -> Acti
 
 
 def activation_for_escalations(*, case_ids: list[int]) -> list[int]:
-    """`activation_for_escalation` for the cases of a sweep batch: one read of the cases and one
-    open-or-join per playbook and category for all its cases; returns the activation ids."""
+    """`activation_for_escalation` for the cases of a sweep batch: one read of the cases, the open
+    activations joined together (`activations_open_or_join`); returns the activation ids."""
     from complaints.selectors import case_trigger_facts_many
 
     triggers = active_triggers()
     if not triggers:
         return []
-    groups: dict[tuple[int, int], list[int]] = {}
+    groups: dict[tuple[int, int | None], list[int]] = {}
     for facts in case_trigger_facts_many(case_ids=list(dict.fromkeys(case_ids))):
         if facts["state"] not in OPEN_STATES:
             continue
@@ -165,14 +165,7 @@ def activation_for_escalations(*, case_ids: list[int]) -> list[int]:
         if trigger is not None:
             key = (trigger.playbook_id, trigger.category_id or facts["category_id"])
             groups.setdefault(key, []).append(facts["id"])
-    opened = []
-    for (playbook_id, category_id), ids in groups.items():
-        activation, _created = activation_open_or_join(
-            playbook_id=playbook_id, category_id=category_id, case_ids=ids, reason=LinkReason.ESCALATION,
-        )
-        if activation is not None:
-            opened.append(activation.pk)
-    return opened
+    return [a.pk for a in activations_open_or_join(cases=groups, reason=LinkReason.ESCALATION)]
 
 
 def on_case_created(sender, *, case_id: int, facts: dict | None = None, **kwargs) -> None:

@@ -137,6 +137,16 @@ def test_a_batch_of_emergency_escalations_opens_one_activation_covering_each_cas
     }
 
 
+def test_a_later_batch_joins_the_open_activation(group, agent, conduct_playbook):
+    from contingency.receivers import on_cases_escalated
+
+    first, second, third = make_case(actor=agent), make_case(actor=agent), make_case(actor=agent)
+    on_cases_escalated(None, escalations=escalations((first, 3)))
+    on_cases_escalated(None, escalations=escalations((second, 3), (third, 3)))
+
+    assert Activation.objects.get().case_links.count() == 3
+
+
 def test_a_batch_links_only_its_emergency_escalations(group, agent):
     from contingency.receivers import on_cases_escalated
 
