@@ -8,7 +8,7 @@ that is no longer open has no ladder: its deadlines stop being watched.
 The generic sweep (`timers.sweep`) claims the due rows, records each step exactly once and
 hands the new steps to `CaseDeadlineHandler.fire`, inside its batch transaction: the timeline
 entry, the case's escalation level and breach flag, notifications, and
-`complaints.signals.case_escalated` after commit. Registered in `ComplaintsConfig.ready`.
+`complaints.signals.cases_escalated` (the batch form of `case_escalated`) after commit. Registered in `ComplaintsConfig.ready`.
 """
 
 from __future__ import annotations
@@ -199,23 +199,35 @@ def _update_cases(fired: list[CaseStep]) -> None:
 def _describe(fired: list[CaseStep]) -> None:
     """Fill in each step's texts (in the default language: no request here) and data, once."""
     labels = {kind: str(label) for kind, label in DeadlineKind.choices}
+    # Translated once per batch, not once per step (gettext is most of this loop's time).
+    texts: dict[int, tuple[str, str]] = {
+        Level.WARN: (
+            _("%(kind)s deadline approaching (due %(due)s); the assignee was warned"),
+            _("%(reference)s: %(kind)s deadline approaching"),
+        ),
+        Level.SUPERVISOR: (
+            _("%(kind)s deadline breached (due %(due)s); escalated to the supervisor"),
+            _("%(reference)s: %(kind)s deadline breached"),
+        ),
+        Level.EMERGENCY: (
+            _("%(kind)s deadline breached (due %(due)s); escalated to the emergency group"),
+            _("%(reference)s: escalated to the emergency group"),
+        ),
+    }
+    dues: dict[datetime, str] = {}
     for step in fired:
         deadline = step.deadline
-        kind = labels.get(deadline.kind, deadline.kind)
+        due = dues.get(deadline.due_at)
+        if due is None:
+            due = dues[deadline.due_at] = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")
         params = {
-            "kind": kind,
-            "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
+            "kind": labels.get(deadline.kind, deadline.kind),
+            "due": due,
             "reference": step.case.reference or step.case.pk,
         }
-        if step.level == Level.WARN:
-            step.summary = _("%(kind)s deadline approaching (due %(due)s); the assignee was warned") % params
-            step.title = _("%(reference)s: %(kind)s deadline approaching") % params
-        elif step.level == Level.SUPERVISOR:
-            step.summary = _("%(kind)s deadline breached (due %(due)s); escalated to the supervisor") % params
-            step.title = _("%(reference)s: %(kind)s deadline breached") % params
-        else:
-            step.summary = _("%(kind)s deadline breached (due %(due)s); escalated to the emergency group") % params
-            step.title = _("%(reference)s: escalated to the emergency group") % params
+        summary, title = texts.get(step.level, texts[Level.EMERGENCY])
+        step.summary = summary % params
+        step.title = title % params
         step.data = {
             "deadline_id": deadline.pk,
             "deadline_kind": deadline.kind,
@@ -277,12 +289,17 @@ def _notify(fired: list[CaseStep]) -> None:
 
 
 def _send_signals(fired: list[CaseStep]) -> None:
-    for step in fired:
-        signals.send_now(
-            signals.case_escalated,
-            case_id=step.case.pk,
-            actor_id=None,
-            deadline_id=step.deadline.pk,
-            deadline_kind=step.deadline.kind,
-            level=int(step.level),
-        )
+    """One `cases_escalated` for the batch (its receivers work set-based, not step by step)."""
+    signals.send_now(
+        signals.cases_escalated,
+        actor_id=None,
+        escalations=[
+            {
+                "case_id": step.case.pk,
+                "deadline_id": step.deadline.pk,
+                "deadline_kind": step.deadline.kind,
+                "level": int(step.level),
+            }
+            for step in fired
+        ],
+    )

@@ -248,20 +248,24 @@ def case_event_facts(*, case_id: int) -> dict[str, object] | None:
 
     Not scoped to an actor: the callers are signal receivers that publish to configured systems.
     """
-    row = (
-        ComplaintCase.objects.filter(pk=case_id)
-        .values("id", "reference", "state", "category__code", "severity", "escalation_level")
-        .first()
+    return case_event_facts_many(case_ids=[case_id]).get(case_id)
+
+
+def case_event_facts_many(*, case_ids: list[int]) -> dict[int, dict[str, object]]:
+    """`case_event_facts` of many cases in one query, by case id (missing ones left out)."""
+    rows = ComplaintCase.objects.filter(pk__in=case_ids).values(
+        "id", "reference", "state", "category__code", "severity", "escalation_level"
     )
-    if row is None:
-        return None
     return {
-        "case_id": row["id"],
-        "reference": row["reference"],
-        "state": row["state"],
-        "category": row["category__code"],
-        "severity": row["severity"],
-        "escalation_level": row["escalation_level"],
+        row["id"]: {
+            "case_id": row["id"],
+            "reference": row["reference"],
+            "state": row["state"],
+            "category": row["category__code"],
+            "severity": row["severity"],
+            "escalation_level": row["escalation_level"],
+        }
+        for row in rows
     }
 
 

@@ -2,7 +2,8 @@
 
 Receivers (webhooks, notifications, the contingency and conduct apps) get `case_id` and
 `actor_id` plus event-specific keyword arguments, and must not assume they run in the request.
-`cases_created` is the batch form of `case_created` (`case_ids`): a receiver of one hears the other.
+`cases_created` is the batch form of `case_created` (`case_ids`), `cases_escalated` the batch form of
+`case_escalated` (`escalations`): a receiver of one hears the other.
 `send_after_commit` is the one way the complaints services send them.
 """
 
@@ -24,6 +25,9 @@ case_created = Signal()
 cases_created = Signal()
 case_transitioned = Signal()  # case_id, actor_id, transition, from_state, to_state
 case_escalated = Signal()  # case_id, actor_id (None), deadline_id, deadline_kind, level
+# actor_id (None), escalations: the steps of one sweep batch, each a dict of case_escalated's
+# case_id, deadline_id, deadline_kind and level (the sweep sends this one signal per batch).
+cases_escalated = Signal()
 
 
 def send_now(signal: Signal, **kwargs: Any) -> None:

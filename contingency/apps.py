@@ -33,6 +33,7 @@ class ContingencyConfig(AppConfig):
         signals.cases_created.connect(receivers.on_cases_created, dispatch_uid="contingency.cases_created")
         signals.case_transitioned.connect(receivers.on_case_transitioned, dispatch_uid="contingency.case_transitioned")
         signals.case_escalated.connect(receivers.on_case_escalated, dispatch_uid="contingency.case_escalated")
+        signals.cases_escalated.connect(receivers.on_cases_escalated, dispatch_uid="contingency.cases_escalated")
         register_case_visibility(case_ids_visible_through_activations)
         register_demo_seeder(seed_demo)
         timers.register()

@@ -15,8 +15,8 @@ from django.utils import timezone
 from complaints.choices import OPEN_STATES
 from contingency.choices import LinkReason
 from contingency.models import ActivationCase
-from contingency.services.activations import activation_open_or_join
-from contingency.triggers import active_triggers
+from contingency.services.activations import activation_open_or_join, activations_open_or_join
+from contingency.triggers import ActiveTrigger, active_triggers
 
 logger = logging.getLogger(__name__)
 
@@ -139,23 +139,33 @@ def activation_check_new_cases(*, case_ids: list[int]) -> list[int]:
 
 def activation_for_escalation(*, case_id: int) -> int | None:
     """A case escalated to the emergency group opens or joins its category's playbook activation."""
-    from complaints.selectors import case_trigger_facts
+    opened = activation_for_escalations(case_ids=[case_id])
+    return opened[0] if opened else None
 
-    facts = case_trigger_facts(case_id=case_id)
-    if facts is None or facts["state"] not in OPEN_STATES:
-        return None
-    category_id = facts["category_id"]
-    triggers = active_triggers()
+
+def _escalation_trigger(triggers: list[ActiveTrigger], category_id: int) -> ActiveTrigger | None:
     # The category's own playbook first; a category-wide one only if the category has none.
     ranked = [t for t in triggers if t.category_id == category_id] or [t for t in triggers if t.category_id is None]
-    if not ranked:
-        return None
-    trigger = sorted(ranked, key=lambda t: t.playbook_id)[0]
-    activation, _created = activation_open_or_join(
-        playbook_id=trigger.playbook_id, category_id=trigger.category_id or category_id,
-        case_ids=[case_id], reason=LinkReason.ESCALATION,
-    )
-    return activation.pk if activation else None
+    return min(ranked, key=lambda t: t.playbook_id) if ranked else None
+
+
+def activation_for_escalations(*, case_ids: list[int]) -> list[int]:
+    """`activation_for_escalation` for the cases of a sweep batch: one read of the cases, the open
+    activations joined together (`activations_open_or_join`); returns the activation ids."""
+    from complaints.selectors import case_trigger_facts_many
+
+    triggers = active_triggers()
+    if not triggers:
+        return []
+    groups: dict[tuple[int, int | None], list[int]] = {}
+    for facts in case_trigger_facts_many(case_ids=list(dict.fromkeys(case_ids))):
+        if facts["state"] not in OPEN_STATES:
+            continue
+        trigger = _escalation_trigger(triggers, facts["category_id"])
+        if trigger is not None:
+            key = (trigger.playbook_id, trigger.category_id or facts["category_id"])
+            groups.setdefault(key, []).append(facts["id"])
+    return [a.pk for a in activations_open_or_join(cases=groups, reason=LinkReason.ESCALATION)]
 
 
 def on_case_created(sender, *, case_id: int, facts: dict | None = None, **kwargs) -> None:
@@ -173,3 +183,9 @@ def on_case_transitioned(sender, *, case_id: int, **kwargs) -> None:
 def on_case_escalated(sender, *, case_id: int, level: int, **kwargs) -> None:
     if int(level) >= EMERGENCY_LEVEL:
         activation_for_escalation(case_id=case_id)
+
+
+def on_cases_escalated(sender, *, escalations: list[dict], **kwargs) -> None:
+    case_ids = [e["case_id"] for e in escalations if int(e["level"]) >= EMERGENCY_LEVEL]
+    if case_ids:
+        activation_for_escalations(case_ids=case_ids)

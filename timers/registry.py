@@ -12,7 +12,8 @@ A handler
   subject is finished (the row then stops being watched). The sweep fires the levels that are
   due and `deadlines_resume` recomputes `next_check_at` with this same function;
 - `fire(steps, subjects)`: the side effects of the steps just recorded, inside the sweep's
-  batch transaction (timeline, notifications, signals after commit).
+  batch transaction (timeline, notifications, signals after commit), set-based: a constant
+  number of queries per batch whatever the number of steps (one signal per batch, not per step).
 """
 
 from __future__ import annotations

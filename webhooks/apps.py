@@ -23,3 +23,4 @@ class WebhooksConfig(AppConfig):
             receivers.on_case_transitioned, dispatch_uid="webhooks.case_transitioned"
         )
         signals.case_escalated.connect(receivers.on_case_escalated, dispatch_uid="webhooks.case_escalated")
+        signals.cases_escalated.connect(receivers.on_cases_escalated, dispatch_uid="webhooks.cases_escalated")

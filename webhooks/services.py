@@ -220,28 +220,40 @@ def event_publish(
 
     Call from a signal receiver after commit, or inside the caller's transaction (the rows then
     commit or roll back with it). Deliveries are enqueued after commit. `data` must be JSON and
-    free of personal data; pass a function to build it only when someone subscribes (the
-    escalation sweep publishes thousands at once). Returns None when nobody subscribes to
-    `type` or the function returns None.
+    free of personal data; pass a function to build it only when someone subscribes. Returns
+    None when nobody subscribes to `type` or the function returns None.
     """
+    events = events_publish(type=type, data=lambda: [data() if callable(data) else data])
+    return events[0] if events else None
+
+
+def events_publish(
+    *, type: str, data: list[dict[str, Any] | None] | Callable[[], list[dict[str, Any] | None]]
+) -> list[Event]:
+    """`event_publish` for many events of one type (the escalation sweep's batches): one event per
+    payload that is not None, in two INSERTs for any number. Returns the events recorded."""
     if type not in EventType.values:
         raise ValueError(f"unknown webhook event type {type!r}")
     subscribers = _subscriber_ids(type)
     if not subscribers:
-        return None
-    payload = data() if callable(data) else data
-    if payload is None:
-        return None
+        return []
+    payloads = [p for p in (data() if callable(data) else data) if p is not None]
+    if not payloads:
+        return []
     now = timezone.now()
     with transaction.atomic():
-        event = Event.objects.create(type=type, data=payload)
+        events = Event.objects.bulk_create(Event(type=type, data=payload) for payload in payloads)
         deliveries = Delivery.objects.bulk_create(
-            Delivery(event=event, subscription_id=pk, next_attempt_at=now) for pk in subscribers
+            Delivery(event=event, subscription_id=pk, next_attempt_at=now) for event in events for pk in subscribers
         )
         ids = [d.pk for d in deliveries]
         transaction.on_commit(lambda: delivery_enqueue(delivery_ids=ids))
-    logger.info("webhook event published", extra={"event_id": str(event.pk), "event_type": type, "deliveries": len(ids)})
-    return event
+    for event in events:
+        logger.info(
+            "webhook event published",
+            extra={"event_id": str(event.pk), "event_type": type, "deliveries": len(subscribers)},
+        )
+    return events
 
 
 def delivery_enqueue(*, delivery_ids: list[int], countdown: float | None = None) -> None:

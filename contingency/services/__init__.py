@@ -6,6 +6,7 @@ from contingency.services.activations import (
     activation_open_or_join,
     activation_task_complete,
     activation_transition,
+    activations_open_or_join,
     task_overdue_escalate,
 )
 from contingency.services.drills import drill_schedule, drill_start, drills_start_due
@@ -22,6 +23,7 @@ __all__ = [
     "activation_comment_add",
     "activation_create_manual",
     "activation_open_or_join",
+    "activations_open_or_join",
     "activation_task_complete",
     "activation_transition",
     "drill_schedule",

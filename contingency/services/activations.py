@@ -10,11 +10,12 @@ linker at a time). Twenty concurrent cases of one spike therefore make one activ
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -146,24 +147,49 @@ def _publish(activation: Activation, type_: str, **extra) -> None:
 
 def _link_cases(activation: Activation, case_ids: Iterable[int], *, reason: str, actor=None) -> list[int]:
     """Link cases to a locked activation; returns the ids newly linked (each gets a case timeline entry)."""
+    return _link_cases_many([(activation, list(case_ids))], reason=reason, actor=actor).get(activation.pk, [])
+
+
+def _link_cases_many(
+    links: Sequence[tuple[Activation, list[int]]], *, reason: str, actor=None
+) -> dict[int, list[int]]:
+    """Link cases to locked activations, one INSERT each for the links, the case timeline entries and
+    the activation timeline entries whatever their number; returns the ids newly linked, by activation."""
     from complaints.services import EventRow, case_events_record_bulk
 
-    wanted = list(dict.fromkeys(case_ids))
-    if not wanted or activation.is_drill:
-        return []
-    existing = set(ActivationCase.objects.filter(activation=activation, case_id__in=wanted).values_list("case_id", flat=True))
-    new = [pk for pk in wanted if pk not in existing]
+    wanted = {a.pk: list(dict.fromkeys(ids)) for a, ids in links if ids and not a.is_drill}
+    if not wanted:
+        return {}
+    existing = set(
+        ActivationCase.objects.filter(
+            activation_id__in=list(wanted), case_id__in={pk for ids in wanted.values() for pk in ids}
+        ).values_list("activation_id", "case_id")
+    )
+    new = {a: [pk for pk in ids if (a, pk) not in existing] for a, ids in wanted.items()}
+    new = {a: ids for a, ids in new.items() if ids}
     if not new:
-        return []
-    ActivationCase.objects.bulk_create(ActivationCase(activation=activation, case_id=pk, reason=reason) for pk in new)
-    summary = _("Covered by emergency response #%(id)s (%(playbook)s)") % {
-        "id": activation.pk, "playbook": activation.playbook.name_zh,
-    }
-    data = {"activation_id": activation.pk, "playbook_id": activation.playbook_id, "reason": reason}
-    case_events_record_bulk(EventRow(case_id=pk, kind="activation", summary=summary, data=data) for pk in new)
-    event_record(
-        activation, kind=ActivationEventKind.CASE_LINKED, actor=actor,
-        summary=_("%(n)d case(s) linked") % {"n": len(new)}, data={"case_ids": new, "reason": reason},
+        return {}
+    activations = [a for a, _ids in links if a.pk in new]
+    ActivationCase.objects.bulk_create(
+        ActivationCase(activation_id=a, case_id=pk, reason=reason) for a, ids in new.items() for pk in ids
+    )
+    rows = []
+    for activation in activations:
+        summary = _("Covered by emergency response #%(id)s (%(playbook)s)") % {
+            "id": activation.pk, "playbook": activation.playbook.name_zh,
+        }
+        data = {"activation_id": activation.pk, "playbook_id": activation.playbook_id, "reason": reason}
+        rows += [EventRow(case_id=pk, kind="activation", summary=summary, data=data) for pk in new[activation.pk]]
+    case_events_record_bulk(rows)
+    member = selectors.group_member_of(actor) if actor is not None else None
+    ActivationEvent.objects.bulk_create(
+        ActivationEvent(
+            activation=activation, kind=ActivationEventKind.CASE_LINKED, actor=actor,
+            department=member.department if member else "",
+            summary=_("%(n)d case(s) linked") % {"n": len(new[activation.pk])},
+            data={"case_ids": new[activation.pk], "reason": reason},
+        )
+        for activation in activations
     )
     return new
 
@@ -239,6 +265,38 @@ def activation_open_or_join(
         extra={"activation_id": activation.pk, "playbook_id": playbook_id, "cases": len(linked), "trigger": trigger},
     )
     return activation, True
+
+
+def activations_open_or_join(
+    *, cases: Mapping[tuple[int, int | None], list[int]], reason: str
+) -> list[Activation]:
+    """`activation_open_or_join` for the cases of many (playbook, category) pairs at once (a sweep
+    batch's emergency escalations): the open activations are locked and joined in one transaction
+    with one INSERT each for the links and timelines; a pair with none open opens it one by one.
+    Returns the activations joined or opened."""
+    if not cases:
+        return []
+    pairs = Q()
+    for playbook_id, category_id in cases:
+        pairs |= Q(playbook_id=playbook_id, category_id=category_id)
+    with transaction.atomic():
+        open_ = {
+            (a.playbook_id, a.category_id): a
+            for a in Activation.objects.select_for_update(of=("self",))
+            .select_related("playbook", "playbook_version", "category")
+            .filter(pairs, state__in=OPEN_ACTIVATION_STATES, is_drill=False)
+            .order_by("pk")
+        }
+        _link_cases_many([(open_[pair], ids) for pair, ids in cases.items() if pair in open_], reason=reason)
+    activations = list(open_.values())
+    for (playbook_id, category_id), ids in cases.items():
+        if (playbook_id, category_id) not in open_:
+            activation, _created = activation_open_or_join(
+                playbook_id=playbook_id, category_id=category_id, case_ids=ids, reason=reason
+            )
+            if activation is not None:
+                activations.append(activation)
+    return activations
 
 
 def activation_start_drill(*, playbook: Playbook, actor=None) -> Activation:

@@ -121,6 +121,41 @@ def test_a_supervisor_escalation_opens_nothing(group, agent):
     assert Activation.objects.count() == 0
 
 
+def escalations(*pairs):
+    return [{"case_id": case.pk, "deadline_id": None, "deadline_kind": "final_answer", "level": level}
+            for case, level in pairs]
+
+
+def test_a_batch_of_emergency_escalations_opens_one_activation_covering_each_case(group, agent, conduct_playbook):
+    from contingency.receivers import on_cases_escalated
+
+    first, second = make_case(actor=agent), make_case(actor=agent)
+    on_cases_escalated(None, escalations=escalations((first, 3), (second, 3)))
+
+    assert set(ActivationCase.objects.values_list("activation__playbook", "case")) == {
+        (conduct_playbook.pk, first.pk), (conduct_playbook.pk, second.pk)
+    }
+
+
+def test_a_later_batch_joins_the_open_activation(group, agent, conduct_playbook):
+    from contingency.receivers import on_cases_escalated
+
+    first, second, third = make_case(actor=agent), make_case(actor=agent), make_case(actor=agent)
+    on_cases_escalated(None, escalations=escalations((first, 3)))
+    on_cases_escalated(None, escalations=escalations((second, 3), (third, 3)))
+
+    assert Activation.objects.get().case_links.count() == 3
+
+
+def test_a_batch_links_only_its_emergency_escalations(group, agent):
+    from contingency.receivers import on_cases_escalated
+
+    emergency, supervisor = make_case(actor=agent), make_case(actor=agent)
+    on_cases_escalated(None, escalations=escalations((emergency, 3), (supervisor, 2)))
+
+    assert list(ActivationCase.objects.values_list("case", flat=True)) == [emergency.pk]
+
+
 def test_tasks_go_to_a_member_of_their_department(activation, member, lead):
     tasks = {t.department: t.assignee_id for t in activation.tasks.all()}
 

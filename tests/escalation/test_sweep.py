@@ -213,13 +213,13 @@ def test_sweep_works_through_every_batch(make_quiet_case):
     assert (result.fired, result.batches, EscalationStep.objects.filter(deadline__in=deadlines).count()) == (5, 3, 5)
 
 
-def test_case_escalated_is_sent_after_commit(case, django_capture_on_commit_callbacks):
+def test_cases_escalated_is_sent_after_commit(case, django_capture_on_commit_callbacks):
     received = []
 
     def receiver(sender, **kwargs):
-        received.append((kwargs["case_id"], kwargs["deadline_id"], kwargs["level"]))
+        received.extend((e["case_id"], e["deadline_id"], e["level"]) for e in kwargs["escalations"])
 
-    signals.case_escalated.connect(receiver)
+    signals.cases_escalated.connect(receiver)
     try:
         deadline = due_deadline(case)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -228,7 +228,7 @@ def test_case_escalated_is_sent_after_commit(case, django_capture_on_commit_call
         for callback in callbacks:
             callback()
     finally:
-        signals.case_escalated.disconnect(receiver)
+        signals.cases_escalated.disconnect(receiver)
     assert received == [(case.pk, deadline.pk, WARN)]
 
 

@@ -144,6 +144,35 @@ def test_case_escalated_event_names_the_deadline_kind_the_sender_gives(admin_use
     assert Event.objects.get().data["escalation"] == {"level": 1, "deadline_id": 7, "deadline_kind": "resolve"}
 
 
+@pytest.mark.django_db
+def test_a_batch_of_escalations_publishes_one_event_per_step(admin_user, agent, receiver):
+    subscribe(admin_user, receiver.url, events=["case.escalated"])
+    first, second = make_case(actor=agent), make_case(actor=agent)
+
+    signals.cases_escalated.send(sender=None, actor_id=None, escalations=[
+        {"case_id": first.pk, "deadline_id": 7, "deadline_kind": "acknowledge", "level": 2},
+        {"case_id": first.pk, "deadline_id": 7, "deadline_kind": "acknowledge", "level": 3},
+        {"case_id": second.pk, "deadline_id": 8, "deadline_kind": "final_answer", "level": 1},
+    ])
+
+    assert sorted((e.data["case_id"], e.data["escalation"]["level"]) for e in Event.objects.all()) == [
+        (first.pk, 2), (first.pk, 3), (second.pk, 1)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_batch_of_escalations_gives_each_event_its_delivery(admin_user, agent, receiver):
+    subscription = subscribe(admin_user, receiver.url, events=["case.escalated"])
+    case = make_case(actor=agent)
+
+    signals.cases_escalated.send(sender=None, actor_id=None, escalations=[
+        {"case_id": case.pk, "deadline_id": 7, "deadline_kind": "acknowledge", "level": 1},
+        {"case_id": case.pk, "deadline_id": 7, "deadline_kind": "acknowledge", "level": 2},
+    ])
+
+    assert Delivery.objects.filter(subscription=subscription).values("event").distinct().count() == 2
+
+
 # -- one attempt ------------------------------------------------------------------------------
 
 
