@@ -8,14 +8,15 @@ loader.py), then starts gunicorn with config.settings.production and BENCH_WORKE
 workers on a free loopback port and measures from client threads at BENCH_CONCURRENCY (2,8),
 each scenario bounded by BENCH_REQUESTS and BENCH_SECONDS. With gunicorn stopped it measures
 in process: intake through DRF's test client (CPU ms and SQL statements per create, ours and the
-floor's; BENCH_PROFILE=1 prints a cProfile and the SQL of one create), the sweep, and last the key
-rotation on a small database of its own (tests/bench/rotation.py). Settings (environment):
+floor's; BENCH_PROFILE=1 prints a cProfile and the SQL of one create), the bulk import's service
+(validation, store and signals per batch), the sweep, and last the key rotation on a small
+database of its own (tests/bench/rotation.py). Settings (environment):
 
     BENCH_CASES (1000000)  BENCH_SECONDS (20)  BENCH_REQUESTS (300)  BENCH_INTAKE_REQUESTS (3000)
     BENCH_EXPORT_ROWS (100000)  BENCH_DUE (10000)  BENCH_CONTACTS (100000, in 20 batches)
     BENCH_CHECK_CONTACTS (2000)  BENCH_LOAD_CONTACTS (cases / 5)  BENCH_TIMELINE_DAYS (120)
     BENCH_IMPORT_BATCH (1000)  BENCH_IMPORT_CONCURRENCY (1,2)  BENCH_FLOOR_URL (extra intake paths)
-    BENCH_INPROCESS_REQUESTS (300)  BENCH_PROFILE (0)  BENCH_PROFILE_LINES (60)
+    BENCH_INPROCESS_REQUESTS (300)  BENCH_INPROCESS_IMPORT_BATCHES (5)  BENCH_PROFILE (0)  BENCH_PROFILE_LINES (60)
     BENCH_ROTATE_ROWS (20000)  BENCH_ROTATE_FILES (50)  BENCH_ROTATE_FILE_MB (1)  BENCH_ROTATE_BATCH (500)
     BENCH_OUT (JSON path)
 
@@ -157,6 +158,9 @@ def main() -> None:
 
     log("intake in process")
     results += run_in_process_intake(data, texts, env_int("BENCH_INPROCESS_REQUESTS", 300))
+    results.append(scenarios.import_in_process(actor=data["users"]["callcenter"], texts=texts,
+                                               batch=env_int("BENCH_IMPORT_BATCH", 1000),
+                                               batches=env_int("BENCH_INPROCESS_IMPORT_BATCHES", 5), seed=500))
     log("sweep (in process)")
     results.append(scenarios.sweep_empty(repeats=20))
     results.append(scenarios.sweep_due(env_int("BENCH_DUE", 10_000)))

@@ -342,6 +342,71 @@ def intake_in_process(*, name: str, path: str, token: str, texts, requests: int,
     return result, f"profile of {name} ({requests} creates, CPU time):\n{out.getvalue()}\nSQL of one create:\n{sql}\n"
 
 
+def import_in_process(*, actor, texts, batch: int, batches: int, seed: int) -> Result:
+    """The bulk import's service in this process, `batches` batches of `batch`: cases/s, and each
+    batch's time in validation, the set-based store and the after-commit signals (trigger checks,
+    webhooks), its CPU and its SQL statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints import signals
+    from complaints.api.import_inputs import import_batch_validate
+    from complaints.services.imports import cases_import
+
+    rng = random.Random(seed)
+
+    def body(size: int) -> dict:
+        return {"cases": [{**intake_payload(rng, texts), "idempotency_key": uuid.uuid4().hex} for _ in range(size)]}
+
+    items, _ = import_batch_validate(body(min(batch, 50)))  # imports, memos
+    cases_import(actor=actor, items=items)
+    phases: dict[str, list[float]] = {"validate": [], "store": [], "signals": [], "cpu": [], "sql": []}
+    original, in_signals = signals.send_now, [0.0]
+
+    def timed_send(signal, **kwargs):
+        t = time.perf_counter()
+        original(signal, **kwargs)
+        in_signals[0] += (time.perf_counter() - t) * 1000
+
+    result = Result("intake", f"bulk import in process ({batch:,} a batch)", 1, target="≥1,000 cases/s")
+    signals.send_now = timed_send  # type: ignore[assignment]  # the after-commit lambda looks it up
+    try:
+        for _ in range(batches):
+            request = body(batch)
+            in_signals[0] = 0.0
+            t, cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as captured:
+                items, refused = import_batch_validate(request)
+                validated = time.perf_counter()
+                outcomes = cases_import(actor=actor, items=items)
+            done = time.perf_counter()
+            stored = sum(o.stored for o in outcomes)
+            if refused or stored != batch:
+                result.failures.append(f"{stored} of {batch} stored, {len(refused)} refused")
+            result.latencies.append((done - t) * 1000)
+            phases["validate"].append((validated - t) * 1000)
+            phases["signals"].append(in_signals[0])
+            phases["store"].append((done - validated) * 1000 - in_signals[0])
+            phases["cpu"].append((time.process_time() - cpu) * 1000)
+            phases["sql"].append(len(captured.captured_queries))
+    finally:
+        signals.send_now = original  # type: ignore[assignment]
+    result.elapsed = sum(result.latencies) / 1000
+    median = {k: statistics.median(v) if v else None for k, v in phases.items()}
+    result.extra = {
+        "cases_per_second": round(batch * len(result.latencies) / result.elapsed, 1) if result.elapsed else None,
+        "validate_ms_per_batch": _round(median["validate"]), "store_ms_per_batch": _round(median["store"]),
+        "signals_ms_per_batch": _round(median["signals"]),
+        "cpu_ms_per_case": _round(median["cpu"] / batch if median["cpu"] is not None else None, 2),
+        "sql_per_batch": median["sql"],
+    }
+    return result
+
+
+def _round(value: float | None, digits: int = 0) -> float | None:
+    return None if value is None else round(value, digits)
+
+
 @contextmanager
 def volume_out_of_reach():
     """The seeded volume triggers' thresholds out of reach for the block (the bench database's

@@ -34,6 +34,7 @@ def test_the_bench_runs_every_scenario_at_a_tiny_size(tmp_path):
         "BENCH_CHECK_CONTACTS": "20",
         "BENCH_IMPORT_BATCH": "5",
         "BENCH_INPROCESS_REQUESTS": "5",
+        "BENCH_INPROCESS_IMPORT_BATCHES": "2",
         "BENCH_PROFILE": "1",  # the profile printout too
         "BENCH_PROFILE_LINES": "5",
         "BENCH_ROTATE_ROWS": "50",
