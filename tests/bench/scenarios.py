@@ -69,7 +69,7 @@ def intake(server: Gunicorn, *, name: str, path: str, token: str, texts, concurr
                                 headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
         return _ok(response, 200, 201) if floor else _ok(response, 201)
 
-    result = Result("intake", name, concurrency, target="p95<50 ms at c=2; ≤15 ms CPU/create")
+    result = Result("intake", name, concurrency, target="" if floor else "p95<50 ms at c=2; ≤15 ms CPU/create")
     # What the rest of the machine burns meanwhile (a shared machine): cores busy over 3 s with
     # none of our load, subtracted below as an estimate ("net").
     quiet = machine_busy_seconds()
@@ -311,6 +311,9 @@ def intake_in_process(*, name: str, path: str, token: str, texts, requests: int,
     queries: list[int] = []
     t0 = time.perf_counter()
     for _ in range(max(requests, 1)):
+        # The log is a deque of 9,000: full, it would count nothing (the test client only
+        # resets it between captures).
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             t, c = time.perf_counter(), time.process_time()
             response = post()
@@ -320,6 +323,7 @@ def intake_in_process(*, name: str, path: str, token: str, texts, requests: int,
         if response.status_code != 201:
             result.failures.append(f"{response.status_code} {response.content[:200]!r}")
     result.elapsed = time.perf_counter() - t0
+    last_sql = [q["sql"] for q in captured.captured_queries]
     cpu.sort()
     result.extra = {
         "cpu_ms_per_create": round(statistics.median(cpu), 2),
@@ -339,7 +343,7 @@ def intake_in_process(*, name: str, path: str, token: str, texts, requests: int,
     out = io.StringIO()
     lines = int(os.environ.get("BENCH_PROFILE_LINES") or 60)
     pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(lines)
-    sql = "\n".join("  " + q["sql"][:200] for q in captured.captured_queries)
+    sql = "\n".join("  " + q[:200] for q in last_sql)
     return result, (f"profile of {name} ({requests} more creates, CPU time, with cProfile's overhead):\n"
                     f"{out.getvalue()}\nSQL of one create:\n{sql}\n")
 
@@ -377,6 +381,7 @@ def import_in_process(*, actor, texts, batch: int, batches: int, seed: int) -> R
             request = body(batch)
             in_signals[0] = 0.0
             t, cpu = time.perf_counter(), time.process_time()
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as captured:
                 items, refused = import_batch_validate(request)
                 validated = time.perf_counter()
