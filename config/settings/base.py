@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "contingency",
     "conduct",
 ]
-# Benchmarks only (tests/bench/bench_intake.py): a bare DRF view inserting one row at
+# Benchmarks only (`make bench`, tests/bench): a bare DRF view inserting one row at
 # /bench/floor/, the floor intake is measured against. Never set in a deployment.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 if BENCH_FLOOR:

@@ -6,12 +6,23 @@ Drops and creates its own database (BENCH_DATABASE, default `<DATABASE_URL's nam
 one in DATABASE_URL is never touched), migrates it and loads the cases set-based (tests/bench/
 loader.py), then starts gunicorn with config.settings.production and BENCH_WORKERS (2) sync
 workers on a free loopback port and measures from client threads at BENCH_CONCURRENCY (2,8),
-each scenario bounded by BENCH_REQUESTS and BENCH_SECONDS. Settings (environment):
+each scenario bounded by BENCH_REQUESTS and BENCH_SECONDS. With gunicorn stopped it measures
+in process: intake through DRF's test client (CPU ms and SQL statements per create, ours and the
+floor's; BENCH_PROFILE=1 prints a cProfile and the SQL of one create), the bulk import's service
+(validation, store and signals per batch), the sweep, and last the key rotation on a small
+database of its own (tests/bench/rotation.py). Settings (environment):
 
     BENCH_CASES (1000000)  BENCH_SECONDS (20)  BENCH_REQUESTS (300)  BENCH_INTAKE_REQUESTS (3000)
     BENCH_EXPORT_ROWS (100000)  BENCH_DUE (10000)  BENCH_CONTACTS (100000, in 20 batches)
     BENCH_CHECK_CONTACTS (2000)  BENCH_LOAD_CONTACTS (cases / 5)  BENCH_TIMELINE_DAYS (120)
-    BENCH_IMPORT_BATCH (1000)  BENCH_FLOOR_URL (extra intake paths)  BENCH_OUT (JSON path)
+    BENCH_IMPORT_BATCH (1000)  BENCH_IMPORT_CONCURRENCY (1,2)  BENCH_FLOOR_URL (extra intake paths)
+    BENCH_INPROCESS_REQUESTS (300)  BENCH_INPROCESS_IMPORT_BATCHES (5)  BENCH_PROFILE (0)  BENCH_PROFILE_LINES (60)
+    BENCH_ROTATE_ROWS (20000)  BENCH_ROTATE_FILES (50)  BENCH_ROTATE_FILE_MB (1)  BENCH_ROTATE_BATCH (500)
+    BENCH_OUT (JSON path)
+
+A fresh clone needs nothing but PostgreSQL and Redis: the message catalogues are compiled with
+Babel (a pinned dependency) when a .mo is missing or older than its .po, so the pages are
+measured in Chinese, as served.
 
 Figures are printed and written, never asserted (tests/bench/test_bench_runs.py runs it tiny).
 """
@@ -20,11 +31,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
-from tests.bench import loader, scenarios
+from tests.bench import loader, rotation, scenarios
 from tests.bench._common import (
     ROOT,
     Result,
@@ -63,6 +76,18 @@ def collectstatic() -> None:
     call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
 
 
+def compile_messages() -> str:
+    """The .mo files are not in the repository (built by `make messages`): compile them when one
+    is missing or older than its .po, with the Babel script `make messages` falls back on."""
+    stale = [po for po in ROOT.glob("locale/*/LC_MESSAGES/*.po")
+             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if not stale:
+        return "up to date"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_messages.py")], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return f"compiled {len(stale)}"
+
+
 def session_cookie(user) -> dict:
     from django.test import Client
 
@@ -80,6 +105,7 @@ def main() -> None:
                     intake_requests=env_int("BENCH_INTAKE_REQUESTS", 3000))
     export_rows = env_int("BENCH_EXPORT_ROWS", 100_000)
     started = datetime.now(UTC)
+    messages = compile_messages()  # before Django loads the catalogues
     queue = f"bench-{os.getpid()}"
     url = bench_database_url()
     environment = bench_environment(url, queue)
@@ -94,7 +120,7 @@ def main() -> None:
     from complaints.models import ComplaintCase
 
     log(f"database {connection.settings_dict['NAME']}: " + ("copied from " + template if copied else "migrating"))
-    load: dict = {"cases": cases}
+    load: dict = {"cases": cases, "messages": messages}
     t = time.monotonic()
     if not copied:
         call_command("migrate", verbosity=0, interactive=False)
@@ -120,25 +146,40 @@ def main() -> None:
 
     results: list[Result] = []
     machine = machine_description()
+    texts = _intake_texts()
     server = Gunicorn(environment, workers=env_int("BENCH_WORKERS", 2), log=ROOT / "var" / "bench" / "gunicorn.log")
     try:
         log("starting gunicorn")
         server.wait_ready()
         log(f"gunicorn on {server.base}")
-        run_http(server, data, concurrencies, bounds, export_rows, results)
+        run_http(server, data, texts, concurrencies, bounds, export_rows, results)
     finally:
         server.stop()
 
+    log("intake in process")
+    results += run_in_process_intake(data, texts, env_int("BENCH_INPROCESS_REQUESTS", 300))
+    results.append(scenarios.import_in_process(actor=data["users"]["callcenter"], texts=texts,
+                                               batch=env_int("BENCH_IMPORT_BATCH", 1000),
+                                               batches=env_int("BENCH_INPROCESS_IMPORT_BATCHES", 5), seed=500))
     log("sweep (in process)")
     results.append(scenarios.sweep_empty(repeats=20))
     results.append(scenarios.sweep_due(env_int("BENCH_DUE", 10_000)))
     purge_queue(queue)
+    # Last: a new key in front (on a database of its own: the bench database keeps its keys).
+    rotate_rows = env_int("BENCH_ROTATE_ROWS", 20_000)
+    log(f"key rotation ({rotate_rows:,} cases, database of its own)")
+    results += rotation.key_rotation(url=url, template=template, rows=rotate_rows,
+                                     files=env_int("BENCH_ROTATE_FILES", 50),
+                                     file_mb=env_float("BENCH_ROTATE_FILE_MB", 1.0),
+                                     batch=env_int("BENCH_ROTATE_BATCH", 500))
 
     report = {
         "started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
         "machine": machine, "load": load,
         "settings": {"cases": cases, "concurrency": concurrencies, "seconds": bounds.seconds,
                      "requests": bounds.requests, "intake_requests": bounds.intake_requests,
+                     "in_process_requests": env_int("BENCH_INPROCESS_REQUESTS", 300),
+                     "import_batch": env_int("BENCH_IMPORT_BATCH", 1000),
                      "gunicorn_workers": env_int("BENCH_WORKERS", 2), "django_settings": environment[
                          "DJANGO_SETTINGS_MODULE"], "log_level": environment["LOG_LEVEL"]},
         "results": [r.as_dict() for r in results],
@@ -153,12 +194,42 @@ def main() -> None:
     print(f"\nwritten: {out}")
 
 
-def run_http(server: Gunicorn, data: dict, concurrencies: list[int], bounds: Bounds,
+def run_in_process_intake(data: dict, texts: list, requests: int) -> list[Result]:
+    """Ours as the call center's API client (with the volume spike the HTTP intake left, so each
+    case joins its activation), ours steady (no spike to join; the trigger check still runs), and
+    the floor; the ratio to the floor on ours' rows."""
+    from django.apps import apps
+
+    profile = os.environ.get("BENCH_PROFILE", "").lower() in ("1", "true", "yes")
+    token = data["tokens"]["callcenter"]
+    out, profiles = [], []
+    for steady in (False, True):
+        with scenarios.volume_out_of_reach() if steady else nullcontext():
+            result, text = scenarios.intake_in_process(
+                name="create in process (API client" + (", steady)" if steady else ", spike)"), path=scenarios.API,
+                token=token, texts=texts, requests=requests, seed=300 + steady, profile=profile and not steady)
+        out.append(result)
+        profiles.append(text)
+    if apps.is_installed("tests.bench.floor"):
+        floor, _ = scenarios.intake_in_process(name="floor in process /bench/floor/", path="/bench/floor/",
+                                               token=token, texts=texts, requests=requests, seed=400, floor=True)
+        out.append(floor)
+        for result in out[:-1]:
+            ours, bare = result.extra["cpu_ms_per_create"], floor.extra["cpu_ms_per_create"]
+            result.extra["cpu_ratio_to_floor"] = round(ours / bare, 1) if ours and bare else None
+            ours, bare = result.extra["sql_per_create"], floor.extra["sql_per_create"]
+            result.extra["sql_ratio_to_floor"] = round(ours / bare, 1) if ours and bare else None
+    for text in profiles:
+        if text:
+            print(text, flush=True)
+    return out
+
+
+def run_http(server: Gunicorn, data: dict, texts: list, concurrencies: list[int], bounds: Bounds,
              export_rows: int, results: list[Result]) -> None:
     from complaints.models import ComplaintCase
 
     tokens = data["tokens"]
-    texts = [(code, s, d) for code, s, d in _intake_texts()]
     floor = [p for p in scenarios.EXTRA_INTAKE_URLS + os.environ.get("BENCH_FLOOR_URL", "").split(",") if p]
     floor = [p for p in dict.fromkeys(floor) if scenarios.endpoint_exists(server, p, tokens["callcenter"])]
     for c in concurrencies:
@@ -170,9 +241,11 @@ def run_http(server: Gunicorn, data: dict, concurrencies: list[int], bounds: Bou
             results.append(scenarios.intake(server, name=f"floor {path}", path=path, token=tokens["callcenter"],
                                             texts=texts, concurrency=c, bounds=bounds, seed=100 + c, floor=True))
     if scenarios.endpoint_exists(server, scenarios.IMPORT_API, tokens["callcenter"]):
-        log("bulk import")
-        results.append(scenarios.bulk_import(server, token=tokens["callcenter"], texts=texts,
-                                             batch=env_int("BENCH_IMPORT_BATCH", 1000), bounds=bounds))
+        for c in (int(c) for c in os.environ.get("BENCH_IMPORT_CONCURRENCY", "1,2").split(",")):
+            log(f"bulk import, concurrency {c}")
+            results.append(scenarios.bulk_import(server, token=tokens["callcenter"], texts=texts,
+                                                 batch=env_int("BENCH_IMPORT_BATCH", 1000), concurrency=c,
+                                                 bounds=bounds, seed=c))
 
     check_contacts = env_int("BENCH_CHECK_CONTACTS", 2000)
     check_case = scenarios.conduct_check_case(server, tokens=tokens, contacts=check_contacts)

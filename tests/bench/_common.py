@@ -68,6 +68,13 @@ def recreate_database(url: str, template: str) -> bool:
     return copied
 
 
+def drop_database(url: str) -> None:
+    admin, name = _admin(url)
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
 def save_template(url: str, template: str) -> None:
     """Keep the just-migrated bench database as `template`, dropping older templates."""
     from django.db import connections

@@ -129,7 +129,7 @@ def load(count: int, data: dict, *, timeline_days: int, contacts: int) -> dict[s
         t = time.monotonic()
         with indexes_dropped(cur, "complaints_complaintcase", "timers_deadline", "complaints_caseevent",
                              "conduct_collectioncontact"):
-            _cases(cur, count, data)
+            insert_cases(cur, count, data)
             seconds["cases"] = time.monotonic() - t
             t = time.monotonic()
             _deadlines(cur)
@@ -156,7 +156,8 @@ def load(count: int, data: dict, *, timeline_days: int, contacts: int) -> dict[s
     return seconds
 
 
-def _cases(cur, count: int, data: dict) -> None:
+def insert_cases(cur, count: int, data: dict) -> None:
+    """`count` cases over two years (the rows only: no deadlines, timeline or indexes rebuilt)."""
     from complaints.choices import OPEN_STATES, Channel, CollectionChannel
     from complaints.models import ComplaintCase
 

@@ -33,6 +33,13 @@ def test_the_bench_runs_every_scenario_at_a_tiny_size(tmp_path):
         "BENCH_CONTACTS": "100",
         "BENCH_CHECK_CONTACTS": "20",
         "BENCH_IMPORT_BATCH": "5",
+        "BENCH_INPROCESS_REQUESTS": "5",
+        "BENCH_INPROCESS_IMPORT_BATCHES": "2",
+        "BENCH_PROFILE": "1",  # the profile printout too
+        "BENCH_PROFILE_LINES": "5",
+        "BENCH_ROTATE_ROWS": "50",
+        "BENCH_ROTATE_FILES": "2",
+        "BENCH_ROTATE_FILE_MB": "0.1",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     run = subprocess.run([sys.executable, "-m", "tests.bench"], cwd=ROOT, env=env, capture_output=True,
@@ -41,5 +48,6 @@ def test_the_bench_runs_every_scenario_at_a_tiny_size(tmp_path):
 
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(out.read_text())
-    assert {r["group"] for r in report["results"]} >= {"intake", "list", "queue", "pages", "export", "sweep", "conduct"}
+    assert {r["group"] for r in report["results"]} >= {"intake", "list", "queue", "pages", "export", "sweep", "conduct",
+                                                            "keys"}
     assert [r["name"] for r in report["results"] if r["failures"]] == []
