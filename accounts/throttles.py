@@ -108,3 +108,13 @@ class AuthUsernameThrottle(_LiveRateMixin, throttling.SimpleRateThrottle):
         # Hashed: the cache holds no user names.
         digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
         return self.cache_format % {"scope": "auth_username", "ident": digest}
+
+
+class PiiRevealThrottle(_LiveRateMixin, throttling.UserRateThrottle):
+    """Personal-data reveals per person (`THROTTLE_PII_REVEAL_RATE`), on top of the general limits.
+
+    Fails closed like the authentication limits: a dead Redis must not lift the cap on unmasking.
+    """
+
+    scope = "pii_reveal"
+    fail_closed = True

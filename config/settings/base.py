@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "accounts",
     "notifications",
@@ -50,8 +53,10 @@ MIDDLEWARE = [
     "common.middleware.ApiBodyGuard",  # before CSRF, which would parse a form body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor given
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",  # 30 min idle, 10 h in all
+    "accounts.mfa.MfaRequiredMiddleware",  # pages and admin wait for the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees the lockout flag the backend set during the view.
@@ -100,11 +105,18 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor login (accounts.mfa): TOTP apps plus one-time recovery codes (django-otp). When on,
+# supervisors, auditors and admins (the roles that may unmask personal data) must give a second
+# factor on the pages and the admin; anyone who enrolled gives one whatever this says.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Complaint case management")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin shows no TOTP keys or QR codes
+MFA_RECOVERY_CODES = 10
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -265,7 +277,7 @@ REST_KNOX = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.SessionAuthentication",  # refuses a session owing its second factor
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -285,6 +297,8 @@ REST_FRAMEWORK = {
         "client": env("THROTTLE_CLIENT_RATE", default="30000/min"),
         "anon": env("THROTTLE_ANON_RATE", default="60/min"),
         "auth": env("THROTTLE_AUTH_RATE", default="30/min"),
+        # The unmasking endpoint's own limit per person, as the page's (complaints.views.actions).
+        "pii_reveal": env("THROTTLE_PII_REVEAL_RATE", default="10/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
