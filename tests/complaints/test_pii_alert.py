@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from accounts.roles import Role
@@ -92,3 +94,27 @@ def test_the_alert_e_mails_are_sent_after_commit(supervisor, auditors, case, dja
 
     assert Delivery.objects.filter(notification__kind=REVEAL_ALERT_KIND, channel="email").count() == 2
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reveals_past_the_limit_at_the_same_moment_notify_once(supervisor, auditors, case, monkeypatch):
+    from complaints.services import pii
+    from tests.complaints.test_concurrency import _run_in_threads
+
+    _earlier_reveals(supervisor, case, 30)
+    barrier = threading.Barrier(2, timeout=10)
+    original = pii.pii_reveals_watch
+
+    def logged_then_wait(**kwargs):
+        barrier.wait()  # both reveals are logged (uncommitted) before either counts
+        return original(**kwargs)
+
+    monkeypatch.setattr(pii, "pii_reveals_watch", logged_then_wait)
+
+    results = _run_in_threads(
+        lambda: case_pii_reveal(case_id=case.pk, actor=supervisor, reason="回访"),
+        lambda: case_pii_reveal(case_id=case.pk, actor=supervisor, reason="回访"),
+    )
+
+    assert [type(r) for r in results] == [dict, dict]
+    assert _alerts().count() == 2
