@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts import mfa
+from accounts.tokens import token_issue
 from tests.api.conftest import error_codes
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +259,28 @@ def test_passwords_shorter_than_twelve_characters_are_refused():
 
 def test_the_demo_password_is_long_enough():
     validate_password(PASSWORD)
+
+
+def test_an_issued_token_keeps_working_with_mfa_on(mfa_on, supervisor):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=supervisor)}")
+
+    assert client.get("/api/v1/complaints/").status_code == 200
+
+
+def test_someone_not_required_may_turn_two_factor_login_off(mfa_on, agent):
+    device, _codes = _enrol(agent)
+    client = _logged_in(agent)
+    client.post("/accounts/mfa/verify/", {"code": _code(device)})
+
+    client.post("/accounts/security/disable/")
+
+    assert not mfa.mfa_enrolled(agent)
+
+
+def test_a_supervisor_may_not_turn_two_factor_login_off(mfa_on, supervisor):
+    device, _codes = _enrol(supervisor)
+    client = _logged_in(supervisor)
+    client.post("/accounts/mfa/verify/", {"code": _code(device)})
+
+    assert client.post("/accounts/security/disable/").status_code == 403
