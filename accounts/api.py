@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions
@@ -12,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import mfa
 from accounts.serializers import TokenRequestSerializer, TokenSerializer
 from accounts.throttles import AuthThrottle, AuthUsernameThrottle
 from accounts.tokens import token_issue
@@ -39,7 +41,9 @@ class TokenView(APIView):
         description=(
             "Send it as `Authorization: Token <token>`. Each request issues a new token; it expires "
             "(people after TOKEN_TTL_PERSON, API clients after TOKEN_TTL_API_CLIENT) and is revoked when "
-            "the password changes."
+            "the password changes. An account that logs into the pages with a second factor (supervisors, "
+            "auditors and admins when MFA_REQUIRED is on, and anyone who enrolled) also sends `otp`: a "
+            "code from its authenticator app or a recovery code."
         ),
         request=TokenRequestSerializer,
         responses={
@@ -76,4 +80,25 @@ class TokenView(APIView):
             raise _bad(
                 None, "invalid_credentials", _("Unable to log in with the given username and password.")
             )
+        _require_second_factor(user, data.get("otp"))
         return Response({"token": token_issue(user=user)})
+
+
+def _require_second_factor(user, otp: object) -> None:
+    """Whoever gives a second factor on the pages gives it here too, or a token would skip it."""
+    enrolled = mfa.mfa_enrolled(user)
+    if not (enrolled or mfa.mfa_required_for(user)):
+        return
+    if not enrolled:
+        raise _bad(None, "mfa_enrolment_required", _("Set up two-factor login on the pages first."))
+    if not isinstance(otp, str) or not otp:
+        raise _bad("otp", "required", _("This account needs a code from its authenticator app."))
+    outcome = mfa.mfa_verify(user=user, code=otp)
+    if outcome.result is mfa.VerifyResult.THROTTLED:
+        wait = None
+        if outcome.locked_until is not None:
+            wait = max(1.0, (outcome.locked_until - timezone.now()).total_seconds())
+        raise exceptions.Throttled(wait=wait)
+    if not outcome.ok:
+        logger.info("token refused", extra={"reason": "invalid_otp", "user_id": user.pk})
+        raise _bad("otp", "invalid_otp", _("That code is not right."))

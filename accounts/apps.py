@@ -14,6 +14,10 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(session_start, dispatch_uid="accounts.session_start")
 
+        from accounts.mfa import remember_enrolment
+
+        user_logged_in.connect(remember_enrolment, dispatch_uid="accounts.remember_enrolment")
+
         from django.db.models.signals import post_save
 
         from accounts.models import User

@@ -1,4 +1,5 @@
-"""`Authorization: Token <token>` against knox's hashed tokens, with the token's user memoised per process.
+"""`Authorization: Token <token>` against knox's hashed tokens, with the token's user memoised per
+process; the session, once its second factor is given.
 
 knox reads the token and its user (and the user's other tokens) on every request; the API pays
 that on every create. Here a valid token's user, roles and teams are kept in this process for
@@ -20,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
-from rest_framework import exceptions
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 
+from accounts.mfa import mfa_pending
 from common.memo import ProcessMemo
 
 TOKEN_MEMO_SECONDS = 30.0
@@ -50,3 +53,18 @@ class TokenAuthentication(KnoxTokenAuthentication):
         user.has_role()  # loads the role names and teams once, for every request the memo serves
         user.team_ids  # noqa: B018
         return user, auth_token
+
+
+class MfaRequired(exceptions.PermissionDenied):
+    default_code = "mfa_required"
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session scheme; a session that logged in with the password but still owes its second
+    factor (accounts.mfa) is refused, or the API would be a way around the pages' gate."""
+
+    def authenticate(self, request: Request) -> Any:
+        result = super().authenticate(request)
+        if result is not None and mfa_pending(request._request):
+            raise MfaRequired(_("Give your second factor on the login page first."))
+        return result

@@ -167,3 +167,13 @@ class ImportThrottle(_LiveRateMixin, throttling.UserRateThrottle):
     one request creates up to 1,000 cases."""
 
     scope = "import"
+
+
+class PiiRevealThrottle(_LiveRateMixin, throttling.UserRateThrottle):
+    """Personal-data reveals per person (`THROTTLE_PII_REVEAL_RATE`), on top of the general limits.
+
+    Fails closed like the authentication limits: a dead Redis must not lift the cap on unmasking.
+    """
+
+    scope = "pii_reveal"
+    fail_closed = True

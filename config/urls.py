@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import mfa_views
 from accounts.auth import PageLoginForm
 
 admin.site.site_header = _("Complaint case management")
@@ -26,6 +27,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=PageLoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Two-factor login (accounts.mfa): the code after the password, enrolment, the security page.
+    path("accounts/mfa/verify/", mfa_views.mfa_verify_view, name="mfa-verify"),
+    path("accounts/mfa/setup/", mfa_views.mfa_setup_view, name="mfa-setup"),
+    path("accounts/security/", mfa_views.account_security_view, name="account-security"),
+    path("accounts/security/recovery-codes/", mfa_views.recovery_codes_view, name="mfa-recovery-codes"),
+    path("accounts/security/disable/", mfa_views.mfa_disable_view, name="mfa-disable"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("complaints.report_urls")),  # dashboard, monthly report, exports
     path("", include("notifications.page_urls")),  # /notifications/

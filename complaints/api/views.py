@@ -17,7 +17,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from accounts.throttles import PiiRevealThrottle
 from common.api import (
     COMMON_ERROR_EXAMPLES,
     LimitedJSONParser,
@@ -377,7 +379,11 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Unmasked personal data (logged)",
-        description="For supervisors of the case's team, auditors and admins; every access is logged with the reason.",
+        description=(
+            "For supervisors of the case's team, auditors and admins; every access is logged with the reason. "
+            "Limited per person (THROTTLE_PII_REVEAL_RATE, default 10 a minute: 429); more than 30 reveals "
+            "by one person within an hour notify the auditors."
+        ),
         parameters=[ID_PARAM],
         request=inputs.PiiRevealInput,
         responses={200: s.PiiSerializer, **error_responses(*READ_ERRORS, 403)},
@@ -397,7 +403,12 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ],
         filters=False,
     )
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        filterset_class=None,
+        throttle_classes=[*api_settings.DEFAULT_THROTTLE_CLASSES, PiiRevealThrottle],
+    )
     def pii(self, request: Request, pk: str) -> Response:
         case = _case_for(request, pk, permission="complaints.view_pii")
         reason = validated(inputs.PiiRevealInput, json_object(request.data))["reason"]

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "accounts",
     "notifications",
@@ -56,9 +59,11 @@ MIDDLEWARE = [
     "common.middleware.ApiBodyGuard",  # before CSRF, which would parse a form body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor given
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # who changed a configuration row
     "accounts.middleware.SessionLifetimeMiddleware",  # 30 min idle, 10 h in all
+    "accounts.mfa.MfaRequiredMiddleware",  # pages and admin wait for the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees the lockout flag the backend set during the view.
@@ -107,11 +112,18 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor login (accounts.mfa): TOTP apps plus one-time recovery codes (django-otp). When on,
+# supervisors, auditors and admins (the roles that may unmask personal data) must give a second
+# factor on the pages and the admin; anyone who enrolled gives one whatever this says.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Complaint case management")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin shows no TOTP keys or QR codes
+MFA_RECOVERY_CODES = 10
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -276,7 +288,7 @@ REST_KNOX = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.SessionAuthentication",  # refuses a session owing its second factor
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -298,6 +310,8 @@ REST_FRAMEWORK = {
         "auth": env("THROTTLE_AUTH_RATE", default="30/min"),
         # Bulk intake (POST /api/v1/complaints/import/), up to 1,000 cases a request.
         "import": env("THROTTLE_IMPORT_RATE", default="120/min"),
+        # The unmasking endpoint's own limit per person, as the page's (complaints.views.actions).
+        "pii_reveal": env("THROTTLE_PII_REVEAL_RATE", default="10/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -15,6 +15,8 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+# Supervisors, auditors and admins log in with a second factor (accounts.mfa).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 # A demo seeded on a production deployment must not carry a password printed in the README.
 DEMO_RANDOM_PASSWORDS = True
 # One JSON object per line, extras as fields, for the log collector (README "Logs").

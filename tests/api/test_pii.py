@@ -105,3 +105,32 @@ def test_a_get_of_the_personal_data_is_a_405(api, supervisor, case_a):
 
     assert response.status_code == 405
     assert not PiiAccessLog.objects.exists()
+
+
+@pytest.fixture
+def fresh_reveal_throttle():
+    from django.core.cache import cache
+
+    redis = cache._cache.get_client(write=True)
+    for key in redis.scan_iter(match=cache.make_key("throttle_pii_reveal_*")):
+        redis.delete(key)
+
+
+def test_reveals_past_their_own_limit_get_429_in_the_error_format(api, supervisor, case_a, settings,
+                                                                  fresh_reveal_throttle):
+    from rest_framework.settings import api_settings
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**api_settings.DEFAULT_THROTTLE_RATES, "pii_reveal": "2/min"},
+    }
+    client = api(supervisor)
+    pii(client, case_a, reason="回访")
+    pii(client, case_a, reason="回访")
+
+    response = pii(client, case_a, reason="回访")
+
+    assert response.status_code == 429
+    assert error_codes(response) == {None: "throttled"}
+    assert "Retry-After" in response
+    assert PiiAccessLog.objects.filter(case=case_a).count() == 2
