@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme as DrfSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -18,3 +19,9 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": 'Token-based authentication with required prefix "Token"',
         }
+
+
+class SessionScheme(DrfSessionScheme):
+    """The session scheme with its second-factor gate: on the wire the same cookie as DRF's."""
+
+    target_class = "accounts.authentication.SessionAuthentication"
