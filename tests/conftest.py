@@ -213,15 +213,17 @@ def celery_worker(transactional_db, celery_queue):
     stop_process(proc)
 
 
-def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1):
-    """Poll until `predicate()` is truthy; returns its value or fails the test."""
+def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1, explain=None):
+    """Poll until `predicate()` is truthy; returns its value or fails the test, with what
+    `explain()` says (a worker's output, say) so that a failure on CI can be read."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout}s")
+    detail = f":\n{explain()}" if explain is not None else ""
+    pytest.fail(f"condition not met within {timeout}s{detail}")
 
 
 @pytest.fixture

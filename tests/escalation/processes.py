@@ -39,6 +39,9 @@ class Process:
             raise RuntimeError("process did not start:\n" + "".join(self.lines))
         return self
 
+    def output(self) -> str:
+        return "".join(self.lines)
+
     def kill(self) -> None:
         """SIGKILL the whole process group: no cleanup, no commit, like a lost machine."""
         if self.proc.poll() is None:

@@ -115,13 +115,15 @@ def test_worker_killed_mid_escalation_escalates_once_after_restart(case, celery_
     doomed = start_worker(celery_queue, extra_env={"ESCALATION_TEST_PAUSE": "60"}, name="doomed")
     processes.append(doomed)
     sweep_deadlines.delay()
-    wait_until(lambda: is_locked(deadline), timeout=30)  # claimed, its transaction open
+    # claimed, its transaction open (a loaded CI machine can take long to start the child)
+    wait_until(lambda: is_locked(deadline), timeout=60, explain=doomed.output)
     doomed.kill()
     wait_until(lambda: not is_locked(deadline), timeout=30)  # PostgreSQL rolled it back
     assert steps_of(deadline) == 0
-    processes.append(start_worker(celery_queue, name="fresh"))
+    fresh = start_worker(celery_queue, name="fresh")
+    processes.append(fresh)
     sweep_deadlines.delay()
-    wait_until(lambda: steps_of(deadline), timeout=30)
+    wait_until(lambda: steps_of(deadline), timeout=60, explain=fresh.output)
     time.sleep(1)
     sweep_deadlines.delay()  # a later sweep finds nothing more to do
     time.sleep(2)
