@@ -17,8 +17,8 @@ LAST_SEEN = "_last_seen"
 
 
 class SessionLifetimeMiddleware:
-    """Stores the login time and the last request's time in the session and ends it when either
-    limit has passed. Token-authenticated API requests carry no session and are not affected."""
+    """Stores the login time and, at most once a minute, the last request's time in the session
+    and ends it when either limit has passed. Token-authenticated API requests carry no session and are not affected."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,13 +30,15 @@ class SessionLifetimeMiddleware:
             session = request.session
             login_at = session.setdefault(LOGIN_AT, now)
             last_seen = session.get(LAST_SEEN, now)
-            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            granularity = settings.SESSION_ACTIVITY_GRANULARITY.total_seconds()
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds() + granularity
             too_old = now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             if idle or too_old:
                 logger.info("session expired", extra={"user_id": user.pk, "reason": "idle" if idle else "absolute"})
                 logout(request)
                 messages.info(request, _("Your session has ended; please log in again."))
-            else:
+            elif now - last_seen >= granularity:
+                # Writing marks the session modified: it is saved and its cookie renewed.
                 session[LAST_SEEN] = now
         return self.get_response(request)
 
