@@ -177,6 +177,11 @@ STORAGES = {
 # Request size limits (docs/api-guide.md): 1 MB JSON bodies, 20 MB attachments.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger uploads go to a temporary file encrypted under a key only the request holds.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "common.uploads.EncryptedTemporaryFileUploadHandler",
+]
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Personal data: Fernet keys, newest first, for rotation; a separate key for the blind index.
