@@ -65,7 +65,7 @@ class UserAdmin(ConfigHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ConfigHistoryAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 

@@ -24,6 +24,8 @@ ACTIONS = {"+": ConfigChange.Action.CREATED, "~": ConfigChange.Action.CHANGED, "
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, DeletedObject) and value.pk is None:
+        return None  # simple-history's answer for an empty foreign key
     if isinstance(value, models.Model | DeletedObject):
         return str(value)
     if isinstance(value, list | tuple):

@@ -13,6 +13,8 @@ class Team(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
+    history = ConfigHistory()  # teams decide who sees which cases
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("team")

@@ -49,7 +49,7 @@ from .access import VIEW_ROLES, RoleAccessMixin
 
 
 @admin.register(Category)
-class CategoryAdmin(RoleAccessMixin, admin.ModelAdmin):
+class CategoryAdmin(RoleAccessMixin, ConfigHistoryAdmin):
     list_display = ("code", "name_zh", "name_en", "default_team", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     list_filter = ("is_active",)

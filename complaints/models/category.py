@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.history import ConfigHistory
+
 
 class Category(models.Model):
     """A complaint category (data, admin-editable), seeded from the source document."""
@@ -21,6 +23,8 @@ class Category(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = ConfigHistory()  # which team receives what, and what agents may choose
 
     class Meta:
         ordering = ["sort_order", "code"]

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ConfigChange
 from accounts.roles import Role
-from complaints.models import SlaPolicy
+from complaints.models import Category, SlaPolicy
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,31 @@ def test_role_change_in_the_admin_records_the_admin(client, admin_user, auditor,
         ((e["actor"] or {}).get("username"), c["before"], c["after"])
         for e in entries for c in e["changes"] if c["field"] == "groups"
     ] == [("admin", [], ["supervisor"]), ("admin", ["agent"], []), (None, [], ["agent"])]
+
+
+def test_category_change_in_the_admin_keeps_the_default_team_before_and_after(client, admin_user, auditor, team_a):
+    category = Category.objects.get(code="fee_dispute")
+    client.force_login(admin_user)
+
+    client.post(f"/admin/complaints/category/{category.pk}/change/", {
+        "name_zh": category.name_zh, "name_en": category.name_en, "default_team": team_a.pk,
+        "description_zh": category.description_zh, "description_en": category.description_en,
+        "sort_order": category.sort_order, "is_active": "on",
+    })
+
+    change = _latest(auditor, model="complaints.category")
+    assert (change["actor"]["username"], change["changes"]) == ("admin", [
+        {"field": "default_team", "label": "default team", "before": None, "after": team_a.name},
+    ])
+
+
+def test_team_rename_is_recorded(auditor, team_a):
+    before = team_a.name
+    team_a.name = "催收投诉二组"
+    team_a.save()
+
+    change = _latest(auditor, model="accounts.team")
+    assert [(c["field"], c["before"], c["after"]) for c in change["changes"]] == [("name", before, "催收投诉二组")]
 
 
 def test_login_writes_no_history(client, agent):
