@@ -213,11 +213,16 @@ def celery_worker(transactional_db, celery_queue):
     stop_process(proc)
 
 
-def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1, explain=None):
+def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1, explain=None, every=None):
     """Poll until `predicate()` is truthy; returns its value or fails the test, with what
-    `explain()` says (a worker's output, say) so that a failure on CI can be read."""
+    `explain()` says (a worker's output, say) so that a failure on CI can be read.
+    `every=(seconds, action)` calls `action()` at the start and again each `seconds` while waiting."""
     end = time.monotonic() + timeout
+    next_action = time.monotonic()
     while time.monotonic() < end:
+        if every is not None and time.monotonic() >= next_action:
+            every[1]()
+            next_action = time.monotonic() + every[0]
         value = predicate()
         if value:
             return value

@@ -114,9 +114,10 @@ def test_worker_killed_mid_escalation_escalates_once_after_restart(case, celery_
     deadline = due_deadline(case)
     doomed = start_worker(celery_queue, extra_env={"ESCALATION_TEST_PAUSE": "60"}, name="doomed")
     processes.append(doomed)
-    sweep_deadlines.delay()
-    # claimed, its transaction open (a loaded CI machine can take long to start the child)
-    wait_until(lambda: is_locked(deadline), timeout=60, explain=doomed.output)
+    # Claimed, its transaction open. The sweep is sent again every 10 s: a loaded CI machine
+    # can take long to start the pool child, and a repeat finds the row locked and does nothing.
+    wait_until(lambda: is_locked(deadline), timeout=60, explain=doomed.output,
+               every=(10, sweep_deadlines.delay))
     doomed.kill()
     wait_until(lambda: not is_locked(deadline), timeout=30)  # PostgreSQL rolled it back
     assert steps_of(deadline) == 0
