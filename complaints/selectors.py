@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from accounts.roles import Role
 from common.exceptions import ActionNotPermitted, NotFound
 from common.memo import ProcessMemo
 from complaints.choices import EventKind, Severity
-from complaints.models import CaseEvent, Category, ComplaintCase, SlaPolicy
+from complaints.models import CaseEvent, Category, ComplaintCase, ReferenceDay, SlaPolicy
 from complaints.transitions import may_fire
 from timers.models import Deadline
 
@@ -82,19 +83,33 @@ def case_filter_reference_prefix(queryset: QuerySet[ComplaintCase], *, prefix: s
 
     The matches are contiguous in reference order, but the planner takes them for scattered over
     received time and walks the newest-first index past every newer case (seconds at a million
-    cases for a month eight months back). The received-time range of all matches, read by an
-    index-only scan of case_reference_prefix, bounds that walk to the matches' own stretch; it is
-    taken over every case, so it holds for whatever subset `queryset` is.
+    cases for a month eight months back). The received-time range of all matches bounds that walk
+    to the matches' own stretch; it holds for whatever subset `queryset` is. On PostgreSQL the
+    range comes from the reference days the cases table's triggers keep (a few hundred rows for a
+    year); without them, or for a prefix no day matches, from an index-only scan of the matching
+    references (case_reference_prefix).
     """
-    bounds = ComplaintCase.objects.filter(reference__startswith=prefix).aggregate(
-        first=Min("received_at"),
-        last=Max("received_at"),
-        # With min/max alone PostgreSQL would walk the received-time index from both ends instead.
-        matches=Count("*"),
-    )
-    if not bounds["matches"]:
-        return queryset.none()
+    bounds = _reference_days_bounds(prefix) if connection.vendor == "postgresql" else None
+    if bounds is None:
+        bounds = ComplaintCase.objects.filter(reference__startswith=prefix).aggregate(
+            first=Min("received_at"),
+            last=Max("received_at"),
+            # With min/max alone PostgreSQL would walk the received-time index from both ends instead.
+            matches=Count("*"),
+        )
+        if not bounds["matches"]:
+            return queryset.none()
     return queryset.filter(reference__startswith=prefix, received_at__range=(bounds["first"], bounds["last"]))
+
+
+def _reference_days_bounds(prefix: str) -> dict[str, Any] | None:
+    # The date is the reference's characters 3 to 10; a longer prefix (with the id) is one day.
+    if not prefix.startswith("TS"):
+        return None
+    bounds = ReferenceDay.objects.filter(day__startswith=prefix[2:10]).aggregate(
+        first=Min("first_received"), last=Max("last_received")
+    )
+    return bounds if bounds["first"] is not None else None
 
 
 def _visible_case(queryset: QuerySet[ComplaintCase], *, actor: User, case_id: Any) -> ComplaintCase:

@@ -1,7 +1,7 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, AttachmentDownload, CaseEvent, Communication, Note, PiiAccessLog
-from .reporting import FinalAnswerDaily, IntakeHourly, OpenCaseCount, StageTimeDaily
+from .reporting import FinalAnswerDaily, IntakeHourly, OpenCaseCount, ReferenceDay, StageTimeDaily
 from .sla import SlaPolicy
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Note",
     "OpenCaseCount",
     "PiiAccessLog",
+    "ReferenceDay",
     "ResolutionAction",
     "SlaPolicy",
     "StageTimeDaily",

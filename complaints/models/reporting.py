@@ -96,3 +96,29 @@ class OpenCaseCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state} {self.n}"
+
+
+class ReferenceDay(models.Model):
+    """The receipt times of the cases created on one local day, the date in their reference
+    (`TS20260315…`), kept by PostgreSQL triggers on the cases table (migration
+    0020_reference_days). A row is appended only when a case falls outside the day's rows so far
+    (the first row's upper end is padded by a day), so a create reads one index entry and
+    usually writes nothing, and no create waits on another's lock. Rows are never narrowed: a
+    deleted case leaves its day as wide as it was, which keeps every bound true.
+
+    A reference-prefix search (`q=TS2026`) bounds its walk of the received-time index by the
+    matching days' range, read from a few hundred rows, instead of reading every matching
+    reference."""
+
+    day = models.CharField(_("day"), max_length=8)
+    first_received = models.DateTimeField(_("earliest receipt"))
+    last_received = models.DateTimeField(_("latest receipt"))
+
+    class Meta:
+        verbose_name = _("reference day")
+        verbose_name_plural = _("reference days")
+        indexes = [models.Index(fields=["day"], include=["first_received", "last_received"],
+                                name="reference_day")]
+
+    def __str__(self) -> str:
+        return self.day

@@ -220,6 +220,36 @@ def test_a_reference_prefix_lists_only_the_cases_the_user_may_see(api, agent, ag
     assert ids(api(agent).get(URL, {"q": "TS202603"})) == [mine.pk]
 
 
+def _day_prefix(case) -> str:
+    return case.reference[:10]
+
+
+def test_a_case_received_long_before_it_was_registered_is_found_by_the_day_of_its_reference(api, agent):
+    today = make_case(actor=agent)
+    # Registered today, received 400 days ago: the day's bounds must widen to include it.
+    backdated = make_case(actor=agent, received_at=(timezone.now() - timedelta(days=400)).isoformat())
+    later = make_case(actor=agent)
+
+    assert ids(api(agent).get(URL, {"q": _day_prefix(today)})) == [later.pk, today.pk, backdated.pk]
+
+
+def test_a_case_whose_receipt_time_is_corrected_is_still_found_by_its_reference_prefix(api, agent):
+    case = make_case(actor=agent)
+    ComplaintCase.objects.filter(pk=case.pk).update(received_at=timezone.now() - timedelta(days=90))
+
+    assert ids(api(agent).get(URL, {"q": case.reference[:8]})) == [case.pk]
+
+
+def test_creates_received_as_they_come_do_not_add_rows_to_the_reference_days(agent):
+    from complaints.models import ReferenceDay
+
+    first = make_case(actor=agent)
+    make_case(actor=agent)
+    make_case(actor=agent)
+
+    assert ReferenceDay.objects.filter(day=first.reference[2:10]).count() == 1
+
+
 def test_an_invalid_filter_value_is_a_400_naming_the_filter(api, agent):
     response = api(agent).get(URL, {"state": "nope", "received_after": "yesterday"})
 
