@@ -35,6 +35,10 @@ from complaints.reporting.summaries import median_from_buckets
 
 WINDOW_DAYS = 90
 LIST_LIMIT = 20
+# The at-risk and breached headings count up to this many and then say "1,000+": past it the
+# figure calls for the same action, and counting every row joins each deadline to its case
+# (~60 ms at a million cases with ~19,000 at risk; ~3 ms capped).
+COUNT_CAP = 1000
 TREND_DAYS = 7
 STAGES = list(OPEN_STATES)
 
@@ -88,6 +92,13 @@ def open_breakdown(*, actor, groups: list[dict] | None = None) -> dict:
     }
 
 
+def capped_count(queryset) -> dict:
+    """`count` up to COUNT_CAP; `more` when there are more (the page shows "1,000+")."""
+    cap = COUNT_CAP
+    n = queryset.order_by()[: cap + 1].count()
+    return {"count": min(n, cap), "more": n > cap}
+
+
 def at_risk(*, actor, now: datetime | None = None, limit: int = LIST_LIMIT) -> dict:
     """Running deadlines past their warning time, not yet due: the count and the soonest due."""
     now = now or timezone.now()
@@ -101,7 +112,7 @@ def at_risk(*, actor, now: datetime | None = None, limit: int = LIST_LIMIT) -> d
         for row in rows
         if row.object_id in cases
     ]
-    return {"count": deadlines.count(), "rows": shown}
+    return {**capped_count(deadlines), "rows": shown}
 
 
 def breached(*, actor, limit: int = LIST_LIMIT) -> dict:
@@ -110,8 +121,7 @@ def breached(*, actor, limit: int = LIST_LIMIT) -> dict:
     rows = list(
         cases.select_related("assignee", "team", "category").order_by("-received_at", "-id")[:limit]
     )
-    count = cases.count()
-    return {"count": count, "rows": rows}
+    return {**capped_count(cases), "rows": rows}
 
 
 def stage_medians(*, actor, today: date | None = None) -> list[dict]:

@@ -1,6 +1,7 @@
 """Formatting of report figures: shares as percentages, durations in days and hours."""
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -46,3 +47,10 @@ def report_value(value):
     if isinstance(value, Share):
         return str(value)
     return value
+
+
+@register.filter
+def capped(figure) -> str:
+    """A capped count (`{"count": 1000, "more": True}`) as "1,000+"; an exact one as its number."""
+    text = number_format(figure["count"], force_grouping=True)
+    return f"{text}+" if figure.get("more") else text

@@ -190,6 +190,32 @@ def test_dashboard_query_count_does_not_grow_with_the_rows_shown(
     assert len(response.context["breached"]["rows"]) == 20
 
 
+def test_at_risk_and_breached_counts_stop_at_the_cap_and_say_more(supervisor, agent, monkeypatch):
+    monkeypatch.setattr(dashboard, "COUNT_CAP", 2)
+    _make_risky_cases(agent, 3)
+
+    assert (dashboard.at_risk(actor=supervisor)["count"], dashboard.at_risk(actor=supervisor)["more"]) == (2, True)
+    assert (dashboard.breached(actor=supervisor)["count"], dashboard.breached(actor=supervisor)["more"]) == (2, True)
+
+
+def test_counts_under_the_cap_are_exact(supervisor, agent, monkeypatch):
+    monkeypatch.setattr(dashboard, "COUNT_CAP", 3)
+    _make_risky_cases(agent, 3)
+
+    assert dashboard.at_risk(actor=supervisor) | {"rows": None} == {"count": 3, "more": False, "rows": None}
+
+
+def test_the_dashboard_headings_show_a_capped_count_with_a_plus(client, supervisor, agent, monkeypatch):
+    monkeypatch.setattr(dashboard, "COUNT_CAP", 2)
+    _make_risky_cases(agent, 3)
+    client.force_login(supervisor)
+
+    html = client.get(URL).content.decode()
+
+    assert "即将超时（2+）" in html
+    assert "已超时（2+）" in html
+
+
 def test_reassignment_offers_only_agents_of_the_cases_team(client, supervisor, agent, agent_b, known):
     client.force_login(supervisor)
 
