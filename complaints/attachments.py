@@ -248,7 +248,11 @@ def attachment_add(*, case_id: int, actor, file: UploadedFile | None) -> Attachm
 
 def attachment_list_for(*, actor, case_id: int) -> QuerySet[Attachment]:
     """Attachments of a case the actor may see (NotFound otherwise), oldest first."""
-    case = case_get_for(actor=actor, case_id=case_id)
+    return attachment_list(case=case_get_for(actor=actor, case_id=case_id))
+
+
+def attachment_list(*, case) -> QuerySet[Attachment]:
+    """`attachment_list_for` of a case the caller has already read through a `*_for` selector."""
     return Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("id")
 
 

@@ -144,7 +144,11 @@ def case_detail_for(*, actor: User, case_id: Any) -> ComplaintCase:
 
 def case_timeline_for(*, actor: User, case_id: Any) -> QuerySet[CaseEvent]:
     """The case's timeline, oldest first, without internal notes for API clients."""
-    case = case_get_for(actor=actor, case_id=case_id)
+    return case_timeline(actor=actor, case=case_get_for(actor=actor, case_id=case_id))
+
+
+def case_timeline(*, actor: User, case: ComplaintCase) -> QuerySet[CaseEvent]:
+    """`case_timeline_for` of a case the caller has already read through a `*_for` selector."""
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
     if actor.has_role(Role.API_CLIENT) and not actor.is_superuser:
         # Internal notes are the institution's own: an integrating system never sees them.

@@ -23,6 +23,7 @@ from complaints.choices import (
     CollectionChannel,
     DeadlineKind,
     Direction,
+    EventKind,
     Finding,
     Outcome,
     RiskFlag,
@@ -113,6 +114,16 @@ def _deadline_rows(case: ComplaintCase, now) -> list[dict]:
     return rows
 
 
+def _timeline_rows(events) -> list:
+    """The events with `kind_label`: one lookup in a dict made once, where the template's
+    get_kind_display would rebuild the choices for every event of a long timeline."""
+    labels = dict(EventKind.choices)
+    rows = list(events)
+    for event in rows:
+        event.kind_label = labels.get(event.kind, event.kind)
+    return rows
+
+
 def _assignees(case: ComplaintCase):
     return (
         User.objects.filter(is_active=True, teams=case.team_id, groups__name__in=[Role.AGENT, Role.SUPERVISOR])
@@ -140,8 +151,9 @@ def render_workspace(
         "deadlines": _deadline_rows(case, now),
         "risk_flag_labels": [RiskFlag(code).label for code in case.risk_flags if code in RiskFlag.values],
         "resolution_actions": list(case.actions.order_by("id")),
-        "timeline": list(selectors.case_timeline_for(actor=user, case_id=case.pk)),
-        "attachments": list(attachments.attachment_list_for(actor=user, case_id=case.pk)),
+        # `case` came through case_detail_for: the lists need not check its visibility again.
+        "timeline": _timeline_rows(selectors.case_timeline(actor=user, case=case)),
+        "attachments": list(attachments.attachment_list(case=case)),
         "related": selectors.case_related_for(actor=user, case=case),
         "transitions": [(name, TRANSITION_LABELS.get(name, name)) for name in transitions],
         # A transition that was refused and is no longer offered has no form to show its error in.

@@ -155,3 +155,19 @@ def test_the_run_button_is_404_for_a_case_of_another_team(client, agent_b, condu
     client.force_login(agent_b)
 
     assert client.post(f"/cases/{conduct_case.pk}/conduct-check/").status_code == 404
+
+
+def test_the_workspace_panel_names_each_contact_s_channel_outcome_and_party(client, agent, conduct_case):
+    from django.utils import translation
+
+    from conduct.choices import ContactChannel, ContactDirection, ContactOutcome, ContactParty
+
+    services.contacts_import_csv(actor=agent, case=conduct_case, file=_file(HEADER + GOOD))
+    client.force_login(agent)
+
+    html = client.get(f"/cases/{conduct_case.pk}/").content.decode()
+
+    with translation.override("zh-hans"):
+        channel = f"<td>{ContactChannel.CALL.label} {ContactDirection.OUTBOUND.label}</td>"
+        outcome_party = f"<td>{ContactOutcome.UNANSWERED.label}</td><td>{ContactParty.DEBTOR.label}</td>"
+    assert (channel in html, outcome_party in html) == (True, True)

@@ -206,6 +206,17 @@ def test_a_note_is_added_to_the_timeline(login, agent, case_a):
     assert "客户下午再来电" in client.get(_url(case_a)).content.decode()
 
 
+def test_the_timeline_names_each_event_s_kind(login, agent, case_a):
+    from django.utils import translation
+
+    from complaints.choices import EventKind
+
+    html = login(agent).get(_url(case_a)).content.decode()
+
+    with translation.override("zh-hans"):
+        assert f"· {EventKind.CREATED.label} ·" in html
+
+
 def test_an_empty_note_gets_the_api_message(login, agent, case_a, row_counts):
     before = row_counts()
     response = login(agent).post(_url(case_a, "notes/"), {"body": ""})
