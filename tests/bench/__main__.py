@@ -18,7 +18,8 @@ database of its own (tests/bench/rotation.py). Settings (environment):
     BENCH_IMPORT_BATCH (1000)  BENCH_IMPORT_CONCURRENCY (1,2)  BENCH_FLOOR_URL (extra intake paths)
     BENCH_INPROCESS_REQUESTS (300)  BENCH_INPROCESS_IMPORT_BATCHES (5)  BENCH_PROFILE (0)  BENCH_PROFILE_LINES (60)
     BENCH_ROTATE_ROWS (20000)  BENCH_ROTATE_FILES (50)  BENCH_ROTATE_FILE_MB (1)  BENCH_ROTATE_BATCH (500)
-    BENCH_OUT (JSON path)
+    BENCH_HELPDESK (0; 1 measures django-helpdesk's intake beside ours, tests/bench/helpdesk.py)
+    BENCH_HELPDESK_TICKETS (BENCH_CASES)  BENCH_OUT (JSON path)
 
 A fresh clone needs nothing but PostgreSQL and Redis: the message catalogues are compiled with
 Babel (a pinned dependency) when a .mo is missing or older than its .po, so the pages are
@@ -37,7 +38,7 @@ import time
 from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
-from tests.bench import loader, rotation, scenarios
+from tests.bench import helpdesk, loader, rotation, scenarios
 from tests.bench._common import (
     ROOT,
     Result,
@@ -155,6 +156,11 @@ def main() -> None:
         run_http(server, data, texts, concurrencies, bounds, export_rows, results)
     finally:
         server.stop()
+
+    if os.environ.get("BENCH_HELPDESK") == "1":
+        log("django-helpdesk side by side")
+        results += helpdesk.run(bench_url=url, texts=texts, concurrencies=concurrencies, bounds=bounds, log=log)
+        report_ratio(results)
 
     log("intake in process")
     results += run_in_process_intake(data, texts, env_int("BENCH_INPROCESS_REQUESTS", 300))
@@ -315,6 +321,14 @@ def purge_queue(queue: str) -> None:
 
     if settings.CELERY_BROKER_URL.startswith("redis"):
         redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+
+
+def report_ratio(results: list[Result]) -> None:
+    """Our intake's cases/s over django-helpdesk's tickets/s at each concurrency, in helpdesk's row."""
+    ours = {r.concurrency: r.rate for r in results if r.group == "intake" and r.name == "create (API client)"}
+    for r in results:
+        if r.name.startswith("django-helpdesk") and r.rate and ours.get(r.concurrency):
+            r.extra["ours_api_client_ratio"] = round(ours[r.concurrency] / r.rate, 2)
 
 
 def print_table(report: dict) -> None:

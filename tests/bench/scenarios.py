@@ -70,6 +70,11 @@ def intake(server: Gunicorn, *, name: str, path: str, token: str, texts, concurr
         return _ok(response, 200, 201) if floor else _ok(response, 201)
 
     result = Result("intake", name, concurrency, target="" if floor else "p95<50 ms at c=2; ≤15 ms CPU/create")
+    return measure_intake(result, server, post, bounds)
+
+
+def measure_intake(result: Result, server: Gunicorn, post, bounds: Bounds) -> Result:
+    """Run `post(session, i)` in a closed loop and add the CPU per create to `result`."""
     # What the rest of the machine burns meanwhile (a shared machine): cores busy over 3 s with
     # none of our load, subtracted below as an estimate ("net").
     quiet = machine_busy_seconds()

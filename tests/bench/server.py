@@ -21,18 +21,22 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """`config.wsgi` with `workers` sync workers; stopped on exit, Ctrl-C or SIGTERM."""
+    """`config.wsgi` with `workers` sync workers; stopped on exit, Ctrl-C or SIGTERM. Another
+    project (the django-helpdesk comparison) passes its own Python, application, folder and
+    health path."""
 
-    def __init__(self, environment: dict[str, str], *, workers: int, log: Path) -> None:
+    def __init__(self, environment: dict[str, str], *, workers: int, log: Path, python: str = sys.executable,
+                 app: str = "config.wsgi:application", chdir: Path = ROOT, health: str = "/healthz") -> None:
         self.port = free_port()
+        self.health = health
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = log
         self._log_handle = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers),
-             "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
+            [python, "-m", "gunicorn", app, "--workers", str(workers),
+             "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir),
              "--timeout", "300", "--log-level", "warning"],
-            env={**os.environ, **environment, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, **environment, "PYTHONPATH": str(chdir)},
             stdout=self._log_handle, stderr=subprocess.STDOUT, start_new_session=True,
         )
         atexit.register(self.stop)
@@ -55,7 +59,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 sys.exit(f"gunicorn exited during start-up; see {self.log}")
             try:
-                if requests.get(self.base + "/healthz", timeout=30).status_code < 500 and len(self.workers()) > 0:
+                if requests.get(self.base + self.health, timeout=30).status_code < 500 and len(self.workers()) > 0:
                     return
             except requests.RequestException:  # not listening yet, or still importing
                 pass
