@@ -29,6 +29,9 @@ class StageTimeDaily(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "team", "stage", "bucket"], name="stagetime_day_unique"),
         ]
+        # The dashboard's stage medians read ~36,000 rows (90 days, two teams) index-only.
+        indexes = [models.Index(fields=["team", "day"], include=["stage", "bucket", "exits"],
+                                name="stagetime_team_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.stage} {self.bucket}"
