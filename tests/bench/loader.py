@@ -265,7 +265,9 @@ def _deadlines(cur) -> None:
         "    CASE WHEN closed_at IS NOT NULL THEN 'met' WHEN is_breached THEN 'breached' ELSE 'pending' END AS state, "
         "    CASE WHEN closed_at IS NOT NULL OR is_breached THEN received_at + interval '15 days' "
         "         ELSE greatest(received_at + interval '15 days', "
-        "                       now() + (1 + (hashint4(id::int) & 2147483647) %% 14) * interval '1 day') END AS due, "
+        "                       now() + (1 + (hashint4(id::int) & 2147483647) %% 14) * interval '1 day' "
+        # Spread over the day, as receipt times spread them: no thousands of equal due times.
+        "                       + ((hashint4(id::int + 7) & 2147483647) %% 86400) * interval '1 second') END AS due, "
         "    CASE WHEN (hashint4(id::int + 3) & 2147483647) %% 10 = 0 THEN received_at + interval '17 days' "
         "         ELSE least(closed_at, received_at + interval '15 days') END AS met "
         "  FROM complaints_complaintcase) AS c",
