@@ -17,6 +17,7 @@ from complaints.models import (
     Note,
     OpenCaseCount,
     PiiAccessLog,
+    ReferenceDay,
     ResolutionAction,
     StageTimeDaily,
 )
@@ -160,3 +161,12 @@ class OpenCaseCountAdmin(RoleAccessMixin, admin.ModelAdmin):
     view_roles = (Role.SUPERVISOR, Role.AUDITOR)
     list_display = ("team", "state", "category", "severity", "assignee", "n")
     list_filter = ("team", "state", "category", "severity")
+
+
+# Kept by database triggers (migration 0020_reference_days); read-only here.
+@admin.register(ReferenceDay)
+class ReferenceDayAdmin(RoleAccessMixin, admin.ModelAdmin):
+    read_only = True
+    view_roles = (Role.SUPERVISOR, Role.AUDITOR)
+    list_display = ("day", "first_received", "last_received")
+    search_fields = ("day",)
