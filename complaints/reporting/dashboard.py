@@ -37,7 +37,7 @@ WINDOW_DAYS = 90
 LIST_LIMIT = 20
 # The at-risk and breached headings count up to this many and then say "1,000+": past it the
 # figure calls for the same action, and counting every row joins each deadline to its case
-# (~60 ms at a million cases with ~19,000 at risk; ~3 ms capped).
+# (~60 ms at a million cases with ~19,000 at risk; ~10 ms capped).
 COUNT_CAP = 1000
 TREND_DAYS = 7
 STAGES = list(OPEN_STATES)
