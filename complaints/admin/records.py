@@ -15,6 +15,7 @@ from complaints.models import (
     FinalAnswerDaily,
     IntakeHourly,
     Note,
+    OpenBreach,
     OpenCaseCount,
     PiiAccessLog,
     ReferenceDay,
@@ -170,3 +171,13 @@ class ReferenceDayAdmin(RoleAccessMixin, admin.ModelAdmin):
     view_roles = (Role.SUPERVISOR, Role.AUDITOR)
     list_display = ("day", "first_received", "last_received")
     search_fields = ("day",)
+
+
+# Kept by database triggers (migration 0022_open_breaches); read-only here.
+@admin.register(OpenBreach)
+class OpenBreachAdmin(RoleAccessMixin, admin.ModelAdmin):
+    read_only = True
+    view_roles = (Role.SUPERVISOR, Role.AUDITOR)
+    list_display = ("case", "team", "received_at")
+    list_filter = ("team",)
+    list_select_related = ("case", "team")

@@ -1,7 +1,7 @@
 from .case import ComplaintCase, ResolutionAction
 from .category import Category
 from .events import Attachment, AttachmentDownload, CaseEvent, Communication, Note, PiiAccessLog
-from .reporting import FinalAnswerDaily, IntakeHourly, OpenCaseCount, ReferenceDay, StageTimeDaily
+from .reporting import FinalAnswerDaily, IntakeHourly, OpenBreach, OpenCaseCount, ReferenceDay, StageTimeDaily
 from .sla import SlaPolicy
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "FinalAnswerDaily",
     "IntakeHourly",
     "Note",
+    "OpenBreach",
     "OpenCaseCount",
     "PiiAccessLog",
     "ReferenceDay",

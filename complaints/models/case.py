@@ -122,6 +122,8 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
 
     is_repeat = models.BooleanField(_("repeat complaint"), default=False)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # In no index of this table, so that the sweep's update of it is a HOT update; the
+    # dashboard's breached list reads OpenBreach, kept from it by triggers.
     is_breached = models.BooleanField(_("breached"), default=False)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     # The SLA policy's terms when the case was created: a policy applies to cases created after
@@ -165,9 +167,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["created_by", "-received_at"], name="case_creator_recv"),
             models.Index(fields=["-created_at", "-id"], name="case_created_id"),
             models.Index(fields=["-severity_rank", "-id"], name="case_severity_rank_id"),
-            models.Index(
-                fields=["-received_at", "-id"], name="case_breached_recv", condition=Q(is_breached=True)
-            ),
             # Dashboard (complaints.reporting.dashboard): open cases by state/category/severity and
             # per assignee as index-only scans of the open rows, not of a million closed ones.
             models.Index(
@@ -185,14 +184,6 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
                 condition=Q(resolved_at__isnull=False),
             ),
             models.Index(fields=["received_at"], include=["team"], name="case_recv_team"),
-            # The dashboard's breached list and count: the few open breached cases, not a bitmap
-            # AND of every open case with every breached one.
-            models.Index(
-                fields=["-received_at", "-id"],
-                include=["team"],
-                name="case_open_breached_recv",
-                condition=Q(is_breached=True, state__in=OPEN_STATES),
-            ),
         ]
         constraints = [
             models.CheckConstraint(

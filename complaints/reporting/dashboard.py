@@ -21,7 +21,14 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from complaints.choices import OPEN_STATES, DeadlineKind, Severity
-from complaints.models import Category, FinalAnswerDaily, IntakeHourly, OpenCaseCount, StageTimeDaily
+from complaints.models import (
+    Category,
+    FinalAnswerDaily,
+    IntakeHourly,
+    OpenBreach,
+    OpenCaseCount,
+    StageTimeDaily,
+)
 from complaints.reporting.sections import dashboard_panels_for
 from complaints.reporting.sources import (
     cases_by_id,
@@ -116,12 +123,22 @@ def at_risk(*, actor, now: datetime | None = None, limit: int = LIST_LIMIT) -> d
 
 
 def breached(*, actor, limit: int = LIST_LIMIT) -> dict:
-    """Open cases with a breached deadline, newest received first (the breached partial index)."""
-    cases = visible_cases(actor).filter(is_breached=True, state__in=OPEN_STATES)
+    """Open cases with a breached deadline, newest received first: on PostgreSQL from the
+    trigger-kept OpenBreach rows (the flag is in no case index, see the model), elsewhere from
+    the cases."""
+    if connection.vendor != "postgresql":
+        cases = visible_cases(actor).filter(is_breached=True, state__in=OPEN_STATES)
+        rows = list(
+            cases.select_related("assignee", "team", "category").order_by("-received_at", "-id")[:limit]
+        )
+        return {**capped_count(cases), "rows": rows}
+    breaches = scoped_to_teams(OpenBreach.objects, actor)
+    newest = breaches.order_by("-received_at", "-case_id").values("case_id")[:limit]
     rows = list(
-        cases.select_related("assignee", "team", "category").order_by("-received_at", "-id")[:limit]
+        visible_cases(actor).filter(pk__in=newest)
+        .select_related("assignee", "team", "category").order_by("-received_at", "-id")
     )
-    return {**capped_count(cases), "rows": rows}
+    return {**capped_count(breaches), "rows": rows}
 
 
 def stage_medians(*, actor, today: date | None = None) -> list[dict]:
