@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,8 @@ User = get_user_model()
 
 ALERT_CHANNELS = (Channel.INAPP, Channel.EMAIL, Channel.SMS)
 TRANSITIONS = ("acknowledge", "resolve", "submit_review")
+# Links per INSERT: four parameters each, well inside every backend's limit on parameters.
+LINK_CHUNK = 1000
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -160,19 +162,12 @@ def _link_cases_many(
     wanted = {a.pk: list(dict.fromkeys(ids)) for a, ids in links if ids and not a.is_drill}
     if not wanted:
         return {}
-    existing = set(
-        ActivationCase.objects.filter(
-            activation_id__in=list(wanted), case_id__in={pk for ids in wanted.values() for pk in ids}
-        ).values_list("activation_id", "case_id")
-    )
-    new = {a: [pk for pk in ids if (a, pk) not in existing] for a, ids in wanted.items()}
+    inserted = _insert_links([(a, pk) for a, ids in wanted.items() for pk in ids], reason=reason)
+    new = {a: [pk for pk in ids if (a, pk) in inserted] for a, ids in wanted.items()}
     new = {a: ids for a, ids in new.items() if ids}
     if not new:
         return {}
     activations = [a for a, _ids in links if a.pk in new]
-    ActivationCase.objects.bulk_create(
-        ActivationCase(activation_id=a, case_id=pk, reason=reason) for a, ids in new.items() for pk in ids
-    )
     rows = []
     for activation in activations:
         summary = _("Covered by emergency response #%(id)s (%(playbook)s)") % {
@@ -192,6 +187,25 @@ def _link_cases_many(
         for activation in activations
     )
     return new
+
+
+def _insert_links(pairs: list[tuple[int, int]], *, reason: str) -> set[tuple[int, int]]:
+    """INSERT the (activation, case) links that do not exist yet, in one statement; returns those
+    inserted. The unique (activation, case) decides, so no read of the existing links first."""
+    table = ActivationCase._meta.db_table
+    linked_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    inserted: set[tuple[int, int]] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), LINK_CHUNK):
+            chunk = pairs[start:start + LINK_CHUNK]
+            cursor.execute(
+                f"INSERT INTO {table} (activation_id, case_id, reason, linked_at) "
+                f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
+                "ON CONFLICT (activation_id, case_id) DO NOTHING RETURNING activation_id, case_id",
+                [value for activation_id, case_id in chunk for value in (activation_id, case_id, reason, linked_at)],
+            )
+            inserted.update((activation_id, case_id) for activation_id, case_id in cursor.fetchall())
+    return inserted
 
 
 def _lock_open(*, playbook_id: int, category_id: int | None) -> Activation | None:
