@@ -49,13 +49,27 @@ def mask(value: str, kind: str) -> str:
 
 
 class Sensitive:
-    """A decrypted personal value whose every text form is masked."""
+    """A personal value whose every text form is masked. One read from the database stays
+    encrypted until first used, so a page of rows decrypts only the fields it shows."""
 
-    __slots__ = ("_clear", "kind")
+    __slots__ = ("_value", "_token", "kind")
 
     def __init__(self, clear: str, kind: str) -> None:
-        self._clear = clear
+        self._value = clear
+        self._token: str | None = None
         self.kind = kind
+
+    @classmethod
+    def encrypted(cls, token: str, kind: str) -> Sensitive:
+        value = cls("", kind)
+        value._token = token
+        return value
+
+    @property
+    def _clear(self) -> str:
+        if self._token is not None:
+            self._value, self._token = decrypt(self._token), None
+        return self._value
 
     def reveal(self) -> str:
         """The clear value. Call only behind a permission check that logs the access."""
@@ -72,7 +86,8 @@ class Sensitive:
         return f"<Sensitive {self.kind} {self.masked}>"
 
     def __bool__(self) -> bool:
-        return bool(self._clear)
+        # Only a non-empty value is stored encrypted (EncryptedField.get_prep_value).
+        return self._token is not None or bool(self._value)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sensitive):
@@ -147,7 +162,7 @@ class EncryptedField(models.TextField):  # type: ignore[type-arg]
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Sensitive:
         if value in (None, ""):
             return Sensitive("", self.pii_kind)
-        return Sensitive(decrypt(value), self.pii_kind)
+        return Sensitive.encrypted(value, self.pii_kind)
 
     def to_python(self, value: Any) -> Sensitive | None:
         if isinstance(value, Sensitive) or value is None:

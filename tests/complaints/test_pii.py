@@ -170,3 +170,19 @@ def test_create_and_transition_log_no_personal_data(agent, caplog):
     case_transition(case_id=case.pk, name="start_verification", actor=agent)
 
     assert not any(secret in caplog.text for secret in ("13800001234", DEMO_ID_NUMBER, "张三", "88812"))
+
+
+def test_a_case_read_from_the_database_decrypts_only_the_fields_used(agent, monkeypatch):
+    from common import pii
+
+    case = make_case(actor=agent)
+    decrypted = []
+    real = pii.decrypt
+    monkeypatch.setattr(pii, "decrypt", lambda token: decrypted.append(token) or real(token))
+
+    fresh = ComplaintCase.objects.get(pk=case.pk)
+    before = len(decrypted)
+    shown = str(fresh.complainant_phone)
+
+    assert (before, len(decrypted), shown) == (0, 1, "138****1234")
+    assert fresh.complainant_name and len(decrypted) == 1  # truth needs no decryption
