@@ -19,7 +19,13 @@ def case_contacts_for(
     *, actor, case_id: int, since: datetime | None = None, until: datetime | None = None
 ) -> QuerySet[CollectionContact]:
     """The contacts of the case's account, oldest first; NotFound for a case the actor may not see."""
-    case = case_get_for(actor=actor, case_id=case_id)
+    return case_contacts(case=case_get_for(actor=actor, case_id=case_id), since=since, until=until)
+
+
+def case_contacts(
+    *, case: ComplaintCase, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet[CollectionContact]:
+    """`case_contacts_for` of a case the caller has already read through a `*_for` selector."""
     index = case_account_index(case)
     if not index:
         return CollectionContact.objects.none()

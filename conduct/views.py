@@ -23,10 +23,11 @@ def case_panel_context(request: HttpRequest, case) -> dict | None:
     """The workspace panel (complaints.views.workspace.register_case_panel): the latest check
     with its breaches, the account's latest contacts (masked), the upload and re-run forms."""
     from complaints.choices import Finding
-    from conduct.selectors import case_contacts_for, conduct_check_latest
+    from conduct.selectors import case_contacts, conduct_check_latest
 
     check = conduct_check_latest(case=case)
-    contacts = list(case_contacts_for(actor=request.user, case_id=case.pk).order_by("-at", "-id")[:PANEL_CONTACTS])
+    # `case` came through the workspace's case_detail_for: no second read of it here.
+    contacts = list(case_contacts(case=case).order_by("-at", "-id")[:PANEL_CONTACTS])
     if check is None and not contacts and case.category.code != "collection_conduct":
         return None
     suggested = check.suggested_finding if check else ""
