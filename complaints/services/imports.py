@@ -17,6 +17,7 @@ too: the item returns that case.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -216,11 +217,14 @@ def _refuse_taken_external_ids(
 ) -> list[ImportItem]:
     """An external ID the creator used before, or earlier in the batch, is refused as `case_create` refuses it."""
     wanted = {item.data.get("external_id") for item in items} - {"", None}
+    # The exclude repeats the unique index's predicate: PostgreSQL proves a partial index's
+    # predicate from an IN list of at most 100 values, so a batch's 1,000 would scan every case
+    # of the creator (0.35 s at a million cases) instead of probing the index.
     taken = (
         set(
-            ComplaintCase.objects.filter(created_by=actor, external_id__in=wanted).values_list(
-                "external_id", flat=True
-            )
+            ComplaintCase.objects.filter(created_by=actor, external_id__in=wanted)
+            .exclude(external_id="")
+            .values_list("external_id", flat=True)
         )
         if wanted
         else set()
@@ -240,30 +244,33 @@ def _refuse_taken_external_ids(
 def _finish_keys(actor: Any, claimants: list[ImportItem], outcomes: dict[int, ImportOutcome]) -> None:
     """Store the answer of each key this batch claimed; a key whose item was refused is released,
     so a corrected retry can use it, as for a single create."""
-    records = {
-        r.key: r
-        for r in IdempotencyRecord.objects.filter(
-            user=actor,
-            scope=SCOPE,
-            key__in=[item.idempotency_key for item in claimants],
-            status_code__isnull=True,
-        )
-    }
-    done, released = [], []
+    answers: dict[str, tuple[int, dict[str, Any]]] = {}
+    released = []
     for item in claimants:
-        record = records.get(item.idempotency_key or "")
-        if record is None:
-            continue
-        outcome = outcomes[item.index]
-        if not outcome.stored:
-            released.append(record.pk)
-            continue
-        record.status_code = outcome.status
-        record.response_body = {"id": outcome.case_id, "reference": outcome.reference}
-        done.append(record)
-    IdempotencyRecord.objects.bulk_update(done, ["status_code", "response_body"], batch_size=MAX_BATCH)
+        key, outcome = item.idempotency_key or "", outcomes[item.index]
+        if outcome.stored:
+            answers[key] = (outcome.status, {"id": outcome.case_id, "reference": outcome.reference})
+        else:
+            released.append(key)
+    claimed = IdempotencyRecord.objects.filter(user=actor, scope=SCOPE, status_code__isnull=True)
+    if connection.vendor == "postgresql" and answers:
+        # One UPDATE from arrays: bulk_update's CASE per row costs ~0.7 s of Python for 1,000.
+        table = IdempotencyRecord._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS r SET status_code = v.status, response_body = v.body::jsonb "
+                "FROM unnest(%s::text[], %s::int[], %s::text[]) AS v(key, status, body) "
+                "WHERE r.user_id = %s AND r.scope = %s AND r.key = v.key AND r.status_code IS NULL",
+                [list(answers), [status for status, _ in answers.values()],
+                 [json.dumps(body) for _, body in answers.values()], actor.pk, SCOPE],
+            )
+    elif answers:
+        records = list(claimed.filter(key__in=list(answers)))
+        for record in records:
+            record.status_code, record.response_body = answers[record.key]
+        IdempotencyRecord.objects.bulk_update(records, ["status_code", "response_body"], batch_size=MAX_BATCH)
     if released:
-        IdempotencyRecord.objects.filter(pk__in=released).delete()
+        claimed.filter(key__in=released).delete()
 
 
 def _answer_repeated_keys(
