@@ -79,6 +79,7 @@ def activation_check_case(*, case_id: int, facts: dict | None = None, is_new: bo
             case_ids=[case_id],
             reason=reason,
             more_cases_on_open=window_cases,
+            log_join=False,
         )
         if activation is not None:
             opened.append(activation.pk)

@@ -147,16 +147,21 @@ def _publish(activation: Activation, type_: str, **extra) -> None:
     event_publish(type=type_, data=data)
 
 
-def _link_cases(activation: Activation, case_ids: Iterable[int], *, reason: str, actor=None) -> list[int]:
+def _link_cases(
+    activation: Activation, case_ids: Iterable[int], *, reason: str, actor=None, log: bool = True
+) -> list[int]:
     """Link cases to a locked activation; returns the ids newly linked (each gets a case timeline entry)."""
-    return _link_cases_many([(activation, list(case_ids))], reason=reason, actor=actor).get(activation.pk, [])
+    links = [(activation, list(case_ids))]
+    return _link_cases_many(links, reason=reason, actor=actor, log=log).get(activation.pk, [])
 
 
 def _link_cases_many(
-    links: Sequence[tuple[Activation, list[int]]], *, reason: str, actor=None
+    links: Sequence[tuple[Activation, list[int]]], *, reason: str, actor=None, log: bool = True
 ) -> dict[int, list[int]]:
     """Link cases to locked activations, one INSERT each for the links, the case timeline entries and
-    the activation timeline entries whatever their number; returns the ids newly linked, by activation."""
+    the activation timeline entries whatever their number; returns the ids newly linked, by activation.
+    Without `log` no activation timeline entry is written: each linked case's own entry is on the
+    activation's combined timeline anyway (selectors.activation_events_for)."""
     from complaints.services import EventRow, case_events_record_bulk
 
     wanted = {a.pk: list(dict.fromkeys(ids)) for a, ids in links if ids and not a.is_drill}
@@ -176,6 +181,8 @@ def _link_cases_many(
         data = {"activation_id": activation.pk, "playbook_id": activation.playbook_id, "reason": reason}
         rows += [EventRow(case_id=pk, kind="activation", summary=summary, data=data) for pk in new[activation.pk]]
     case_events_record_bulk(rows)
+    if not log:
+        return new
     member = selectors.group_member_of(actor) if actor is not None else None
     ActivationEvent.objects.bulk_create(
         ActivationEvent(
@@ -209,9 +216,11 @@ def _insert_links(pairs: list[tuple[int, int]], *, reason: str) -> set[tuple[int
 
 
 def _lock_open(*, playbook_id: int, category_id: int | None) -> Activation | None:
+    # A join needs only the playbook's name (the case timeline entry): reading the version's
+    # steps and the category too made this lock, on every create of a spike, three times dearer.
     return (
         Activation.objects.select_for_update(of=("self",))
-        .select_related("playbook", "playbook_version", "category")
+        .select_related("playbook")
         .filter(playbook_id=playbook_id, category_id=category_id, state__in=OPEN_ACTIVATION_STATES, is_drill=False)
         .first()
     )
@@ -231,18 +240,21 @@ def activation_open_or_join(
     lead_id: int | None = None,
     note: str = "",
     more_cases_on_open: Callable[[], list[int]] | None = None,
+    log_join: bool = True,
 ) -> tuple[Activation | None, bool]:
     """Open an activation of the playbook's active version for these cases, or join the open one.
 
     Returns (activation, created); (None, False) when the playbook has no active version.
     `more_cases_on_open` gives further cases to link only when this call opens it (a spike's window).
+    Without `log_join` joining writes no activation timeline entry (the one new case of each
+    create during a spike: thousands of "1 case(s) linked" entries would bury the response).
     On creation: tasks from the version's steps, the timeline, the case timeline entries, the
     lead's and on-duty members' alerts (in-app, e-mail, SMS) and `activation.created`.
     """
     with transaction.atomic():
         existing = _lock_open(playbook_id=playbook_id, category_id=category_id)
         if existing is not None:
-            _link_cases(existing, case_ids, reason=reason, actor=actor)
+            _link_cases(existing, case_ids, reason=reason, actor=actor, log=log_join)
             return existing, False
         version = _version_for(playbook_id)
         if version is None:
@@ -260,7 +272,7 @@ def activation_open_or_join(
             existing = _lock_open(playbook_id=playbook_id, category_id=category_id)
             if existing is None:
                 raise
-            _link_cases(existing, case_ids, reason=reason, actor=actor)
+            _link_cases(existing, case_ids, reason=reason, actor=actor, log=log_join)
             return existing, False
         activation = Activation.objects.select_related("playbook", "playbook_version", "category").get(pk=activation.pk)
         _copy_tasks(activation, version)

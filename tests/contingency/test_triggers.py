@@ -44,6 +44,23 @@ def test_a_second_matching_case_joins_the_open_activation(group, agent, committe
     assert set(activation.case_links.values_list("case_id", flat=True)) == {first.pk, second.pk}
 
 
+def test_a_case_joining_by_itself_is_on_the_shared_timeline_through_its_own_entry_only(
+    group, agent, committed_case, lead
+):
+    from contingency.selectors import activation_events_for
+
+    committed_case(actor=agent, severity="critical")
+    second = committed_case(actor=agent, risk_flags=["media_exposure"])
+    activation = Activation.objects.get()
+
+    timeline = activation_events_for(actor=lead, activation_id=activation.pk)
+
+    linked = [e for e in timeline if e["kind"] == "case_linked"]
+    covered = [e["case"]["id"] for e in timeline if e["source"] == "case" and e["kind"] == "activation"]
+    assert len(linked) == 1  # the opening's, not one more per joining case
+    assert second.pk in covered
+
+
 def test_activation_copies_the_versions_steps_into_tasks_with_due_times(activation):
     steps = activation.playbook_version.steps
     tasks = list(activation.tasks.order_by("order"))
