@@ -108,6 +108,69 @@ class CaseSerializer(serializers.Serializer):
     def get_available_transitions(self, case) -> list[str]:
         return selectors.case_available_transitions(case=case, user=self.context["request"].user)
 
+    def to_representation(self, case) -> dict:
+        """What the declared fields render (tests/api/test_case_representation.py compares the two
+        on cases in every state), written out: DRF deep-copies the 31 fields, their choices and
+        the nested serializers for every instance it renders, ~4 ms of every create's answer."""
+        assignee = case.assignee
+        return {
+            "id": case.id,
+            "reference": case.reference,
+            "state": _choice(case.state),
+            "category": case.category.code,
+            "severity": _choice(case.severity),
+            "channel": _choice(case.channel),
+            "summary": case.summary,
+            "description": case.description,
+            "complainant": {
+                "name": str(case.complainant_name),
+                "phone": str(case.complainant_phone),
+                "id_number": str(case.complainant_id_number),
+                "email": str(case.complainant_email),
+            },
+            "account_reference": str(case.account_reference),
+            "collection_channel": _choice(case.collection_channel),
+            "risk_flags": [_choice(flag) for flag in case.risk_flags],
+            "external_id": case.external_id,
+            "assignee": None if assignee is None else {
+                "id": assignee.pk, "username": assignee.username, "name": str(assignee),
+            },
+            "team": case.team.code,
+            "escalation_level": case.escalation_level,
+            "is_repeat": case.is_repeat,
+            "is_breached": case.is_breached,
+            "extension_count": case.extension_count,
+            "verification_finding": _choice(case.verification_finding),
+            "satisfaction": case.satisfaction,
+            "accepted": case.accepted,
+            "deadlines": [
+                {
+                    "kind": _choice(deadline.kind),
+                    "due_at": _datetime(deadline.due_at),
+                    "warn_at": _datetime(deadline.warn_at),
+                    "state": _choice(deadline.state),
+                    "breached": deadline.breached,
+                }
+                for deadline in case.deadlines.all()
+            ],
+            "available_transitions": self.get_available_transitions(case),
+            "version": case.version,
+            "received_at": _datetime(case.received_at),
+            "resolved_at": _datetime(case.resolved_at),
+            "closed_at": _datetime(case.closed_at),
+            "created_at": _datetime(case.created_at),
+            "updated_at": _datetime(case.updated_at),
+        }
+
+
+# An unbound field renders a time as every DateTimeField does (ISO 8601 in the current time zone).
+_datetime = serializers.DateTimeField().to_representation
+
+
+def _choice(value):
+    """A ChoiceField's output: the code as a plain string (a TextChoices member gives its value)."""
+    return value if value in ("", None) else str(value)
+
 
 class PiiSerializer(serializers.Serializer):
     """Unmasked personal data (GET .../pii/ only)."""
