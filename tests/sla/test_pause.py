@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from common.exceptions import ActionNotPermitted, ConflictError, TransitionNotAllowed
 from complaints import services
@@ -46,17 +47,23 @@ def test_pause_leaves_the_acknowledge_clock_running(agent):
     assert (ack.paused_at, ack.next_check_at == ack.warn_at) == (None, True)
 
 
+def _received_days_ago(days):
+    # Relative to today: a fixed date would be past its 15-day final answer, and unpausable, later.
+    return (timezone.now() - timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
 def test_paused_time_does_not_count_on_resume(agent):
-    case = make_case(actor=agent, received_at="2026-11-20T10:00:00+08:00")
+    received = timezone.now() - timedelta(days=5)
+    case = make_case(actor=agent, received_at=received.replace(microsecond=0).isoformat())
     _pause(case, agent)
     _paused_days_ago(case, 3)
     services.case_resume(case_id=case.pk, actor=agent)
-    due = _final(case).due_at
-    assert datetime(2026, 12, 8, 9, 0, tzinfo=SHANGHAI) < due < datetime(2026, 12, 8, 11, 0, tzinfo=SHANGHAI)
+    expected = received + timedelta(days=15 + 3)
+    assert expected - timedelta(hours=1) < _final(case).due_at < expected + timedelta(hours=1)
 
 
 def test_resume_moves_the_warning_and_the_next_check(agent):
-    case = make_case(actor=agent, received_at="2026-11-20T10:00:00+08:00")
+    case = make_case(actor=agent, received_at=_received_days_ago(5))
     warn_before = _final(case).warn_at
     _pause(case, agent)
     _paused_days_ago(case, 2)
@@ -116,7 +123,7 @@ def test_inbound_contact_from_the_complainant_resumes(agent):
 
 
 def test_extension_of_a_paused_case_restarts_the_clock(agent):
-    case = make_case(actor=agent, received_at="2026-11-20T10:00:00+08:00")
+    case = make_case(actor=agent, received_at=_received_days_ago(5))
     _pause(case, agent)
     services.case_extend(case_id=case.pk, actor=agent, reason="情况复杂")
     deadline = _final(case)
@@ -147,13 +154,12 @@ def test_resume_endpoint_without_pause_is_409(api, agent):
 
 
 def test_working_day_policy_does_not_count_a_paused_weekend(agent, monkeypatch):
-    from django.utils import timezone
-
     from complaints.models import SlaPolicy
 
     SlaPolicy.objects.filter(category__code="collection_conduct", severity="normal").update(calendar="working_days")
     case = make_case(actor=agent, received_at="2026-11-20T10:00:00+08:00")  # a Friday
     assert _final(case).due_at == datetime(2026, 12, 11, 10, 0, tzinfo=SHANGHAI)  # 15 working days
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))
     _pause(case, agent)
     Deadline.objects.filter(case=case, paused_at__isnull=False).update(
         paused_at=datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)  # Saturday
