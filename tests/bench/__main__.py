@@ -51,6 +51,7 @@ from tests.bench._common import (
     recreate_database,
     save_template,
     setup_django,
+    wait_for_autovacuum,
 )
 from tests.bench.scenarios import Bounds
 from tests.bench.server import Gunicorn
@@ -162,7 +163,8 @@ def main() -> None:
         results += helpdesk.run(bench_url=url, texts=texts, concurrencies=concurrencies, bounds=bounds, log=log)
         report_ratio(results)
 
-    log("intake in process")
+    waited = wait_for_autovacuum(url)
+    log(f"intake in process (waited {waited} s for autovacuum to finish)")
     results += run_in_process_intake(data, texts, env_int("BENCH_INPROCESS_REQUESTS", 300))
     results.append(scenarios.import_in_process(actor=data["users"]["callcenter"], texts=texts,
                                                batch=env_int("BENCH_IMPORT_BATCH", 1000),

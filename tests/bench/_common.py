@@ -75,6 +75,26 @@ def drop_database(url: str) -> None:
     admin.close()
 
 
+def wait_for_autovacuum(url: str, *, timeout: float = 180.0) -> float:
+    """Wait (at most `timeout` s) until no autovacuum worker runs on the server; the seconds waited.
+
+    The in-process figures run on one core beside PostgreSQL: an autovacuum of the tables the HTTP
+    phase wrote (or of another database's fresh million rows) would take the other core.
+    """
+    admin, _name = _admin(url)
+    start = time.monotonic()
+    try:
+        with admin.cursor() as cur:
+            while time.monotonic() - start < timeout:
+                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+                if cur.fetchone()[0] == 0:
+                    break
+                time.sleep(1)
+    finally:
+        admin.close()
+    return round(time.monotonic() - start, 1)
+
+
 def save_template(url: str, template: str) -> None:
     """Keep the just-migrated bench database as `template`, dropping older templates."""
     from django.db import connections
