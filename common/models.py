@@ -11,7 +11,7 @@ class IdempotencyRecord(models.Model):
     stored response; if the work fails the row rolls back with it and a retry starts afresh.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(_("key"), max_length=255)
     scope = models.CharField(_("scope"), max_length=100)
     request_hash = models.CharField(_("request hash"), max_length=64)

@@ -21,7 +21,8 @@ class CollectionContact(models.Model):
     """
 
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     source_id = models.CharField(_("source ID"), max_length=100)
     account_reference = EncryptedField(_("account reference"), pii_kind=PiiKind.ACCOUNT)

@@ -14,7 +14,8 @@ class Deadline(models.Model):
     """A timer on a subject (a case stage, a contingency task). The row is the timer; the sweep
     reads `next_check_at`, and the subject's registered handler says what fires when."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # Indexed by timers_deadline_subject_kind, which begins with it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     object_id = models.BigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
     # Free text: each subject type names its own clocks (acknowledge, final_answer, task, …).
@@ -61,7 +62,7 @@ class Deadline(models.Model):
 class EscalationStep(models.Model):
     """One rung of a deadline's ladder, fired once: the unique (deadline, level) is the guard."""
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="steps")
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="steps", db_index=False)
     level = models.PositiveSmallIntegerField(_("level"))
     fired_at = models.DateTimeField(_("fired at"), auto_now_add=True)
 

@@ -85,7 +85,7 @@ class DeliveryState(models.TextChoices):
 class Delivery(models.Model):
     """One event for one subscription. `next_attempt_at` is the timer; NULL once settled."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="deliveries")
     state = models.CharField(
         _("state"), max_length=20, choices=DeliveryState.choices, default=DeliveryState.PENDING
@@ -123,7 +123,7 @@ class Delivery(models.Model):
 class DeliveryAttempt(models.Model):
     """One POST of a delivery: its HTTP status or the transport error, and how long it took."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="attempt_log")
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="attempt_log", db_index=False)
     number = models.PositiveSmallIntegerField(_("attempt"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
     status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)

@@ -56,12 +56,17 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     """
 
     # NULL only inside the creating transaction: the reference derives from the primary key.
+    # On PostgreSQL, case_reference_prefix (migration 0018) serves LIKE 'prefix%' and Django's own
+    # `_like` index of the column is dropped (migration 0023).
     reference = models.CharField(_("reference"), max_length=32, unique=True, null=True, editable=False)  # noqa: DJ001
     state = FSMField(
         _("state"), max_length=20, choices=CaseState.choices, default=CaseState.INTAKE, protected=True
     )
+    # No index of their own for category, team, assignee and created_by: the composite indexes in
+    # Meta begin with them (tests/test_indexes.py), and each index costs every write of a case.
     category = models.ForeignKey(
-        "complaints.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+        "complaints.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases",
+        db_index=False,
     )
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
@@ -101,7 +106,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
     external_id = models.CharField(_("external ID"), max_length=100, blank=True)
 
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="cases"
+        "accounts.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="cases", db_index=False
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,6 +115,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,6 +124,7 @@ class ComplaintCase(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="created_cases",
         editable=False,
+        db_index=False,
     )
 
     is_repeat = models.BooleanField(_("repeat complaint"), default=False)

@@ -11,7 +11,7 @@ class CaseEvent(AppendOnlyModel):
     """The case timeline and its audit log: transitions, notes, escalations, ..."""
 
     case = models.ForeignKey(
-        "complaints.ComplaintCase", on_delete=models.PROTECT, related_name="events"
+        "complaints.ComplaintCase", on_delete=models.PROTECT, related_name="events", db_index=False
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

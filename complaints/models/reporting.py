@@ -18,7 +18,7 @@ class StageTimeDaily(models.Model):
     """
 
     day = models.DateField(_("day"))
-    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", db_index=False)
     stage = models.CharField(_("stage"), max_length=20)
     bucket = models.SmallIntegerField(_("bucket"))
     exits = models.PositiveIntegerField(_("stage exits"))

@@ -12,7 +12,7 @@ class SlaPolicy(models.Model):
     """How fast a case of one category and severity must be handled (docs/api-guide.md sla-policies)."""
 
     category = models.ForeignKey(
-        "complaints.Category", on_delete=models.PROTECT, related_name="sla_policies"
+        "complaints.Category", on_delete=models.PROTECT, related_name="sla_policies", db_index=False
     )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     acknowledge_within = models.DurationField(_("acknowledge within"), default=timedelta(days=1))

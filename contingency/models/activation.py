@@ -100,8 +100,9 @@ class Activation(ConcurrentTransitionMixin, models.Model):
 class ActivationCase(models.Model):
     """A customer case covered by an activation (the through table of `Activation.cases`)."""
 
-    activation = models.ForeignKey(Activation, on_delete=models.CASCADE, related_name="case_links")
-    case = models.ForeignKey("complaints.ComplaintCase", on_delete=models.PROTECT, related_name="+")
+    # Indexed by activation_case_once (activation first) and activation_case_case.
+    activation = models.ForeignKey(Activation, on_delete=models.CASCADE, related_name="case_links", db_index=False)
+    case = models.ForeignKey("complaints.ComplaintCase", on_delete=models.PROTECT, related_name="+", db_index=False)
     reason = models.CharField(_("reason"), max_length=12, choices=LinkReason.choices)
     linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
 

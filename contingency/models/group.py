@@ -55,7 +55,8 @@ class TrainingRecord(models.Model):
     """Who was trained (加强培训) on which playbook version, when."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="emergency_trainings"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="emergency_trainings",
+        db_index=False,
     )
     playbook_version = models.ForeignKey(
         "contingency.PlaybookVersion", verbose_name=_("playbook version"), on_delete=models.PROTECT,

@@ -57,7 +57,9 @@ class PlaybookVersion(ConcurrentTransitionMixin, models.Model):
     "instructions_en", "department", "due_within": seconds, "required": bool}].
     """
 
-    playbook = models.ForeignKey(Playbook, verbose_name=_("playbook"), on_delete=models.PROTECT, related_name="versions")
+    playbook = models.ForeignKey(
+        Playbook, verbose_name=_("playbook"), on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField(_("version"))
     status = FSMField(
         _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT, protected=True
