@@ -94,7 +94,7 @@ def test_database_and_redis_urls_come_from_the_environment():
     assert values == {
         "engine": "django.db.backends.postgresql",
         "broker": PRODUCTION_ENV["REDIS_URL"],
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "common.cache.RedisCache",
     }
 
 

@@ -152,7 +152,7 @@ def test_requests_still_work_when_the_throttle_cache_is_unreachable(api, setting
         dead_port = probe.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
         }
     }
