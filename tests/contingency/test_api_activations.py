@@ -74,6 +74,14 @@ def test_manual_activation_of_a_playbook_already_open_joins_it(lead, activation,
     assert case.pk in response.json()["cases"]
 
 
+def test_a_category_wide_playbook_activated_twice_without_cases_is_one_activation(lead, group, mass_playbook):
+    first = client_for(lead).post("/api/v1/activations/", {"playbook": mass_playbook.pk}, format="json")
+    second = client_for(lead).post("/api/v1/activations/", {"playbook": mass_playbook.pk}, format="json")
+
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.json()["id"] == first.json()["id"]
+
+
 def test_acknowledge_moves_to_responding(lead, activation):
     response = fire(lead, activation, "acknowledge")
 
