@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.utils import timezone
@@ -53,7 +54,7 @@ class SlaTerms:
         return value
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _flat(self)
         for key, value in data.items():
             if isinstance(value, timedelta):
                 data[key] = value.total_seconds()
@@ -61,9 +62,8 @@ class SlaTerms:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SlaTerms:
-        default = cls.from_policy(SlaPolicy())
         values = {}
-        for key, fallback in asdict(default).items():
+        for key, fallback in _default_terms().items():
             raw = data.get(key, fallback)
             if isinstance(fallback, timedelta):
                 raw = timedelta(seconds=float(raw)) if isinstance(raw, int | float) else fallback
@@ -73,6 +73,18 @@ class SlaTerms:
     @classmethod
     def from_policy(cls, policy: SlaPolicy) -> SlaTerms:
         return cls(policy_id=policy.pk, **{f: getattr(policy, f) for f in POLICY_FIELDS})
+
+
+def _flat(terms: SlaTerms) -> dict[str, Any]:
+    # Every field is a scalar or a timedelta: `dataclasses.asdict` would deep-copy each one.
+    return {field.name: getattr(terms, field.name) for field in fields(terms)}
+
+
+@cache
+def _default_terms() -> dict[str, Any]:
+    """The policy model's field defaults as terms, for keys a stored copy lacks (built once:
+    an `SlaPolicy()` on every create cost more than the rest of reading the terms)."""
+    return _flat(SlaTerms.from_policy(SlaPolicy()))
 
 
 def case_sla_terms(case: ComplaintCase) -> SlaTerms:
