@@ -13,12 +13,12 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from tests.reference_data import PROJECT_APPS
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's catalogue"),
 ]
-
-OUR_APPS = {"common", "accounts", "notifications", "webhooks", "timers", "complaints", "contingency", "conduct"}
 
 # Every index of the given tables, with its key columns, operator classes, collations and INCLUDE
 # columns; expression indexes are left out (their columns are not comparable).
@@ -36,7 +36,7 @@ ORDER BY t.relname, i.relname
 def _our_tables() -> list[str]:
     tables = set()
     for model in apps.get_models():
-        if model._meta.app_label in OUR_APPS and not model._meta.proxy:
+        if model._meta.app_label in PROJECT_APPS and not model._meta.proxy:
             tables.add(model._meta.db_table)
     return sorted(tables)
 
