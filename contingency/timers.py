@@ -51,7 +51,7 @@ class TaskDeadlineHandler:
         return {OVERDUE: row.due_at}
 
     def fire(self, steps: Sequence[FiredStep], subjects: Mapping[int, object]) -> None:
-        from contingency.services.activations import task_overdue_record
+        from contingency.services.response import task_overdue_record
 
         for step in steps:
             task = subjects.get(step.deadline.object_id)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from common.exceptions import DomainError, NotFound, ValidationFailed
 from contingency import forms, selectors, services
 from contingency.choices import Department, VersionStatus
-from contingency.services.activations import TRANSITIONS
+from contingency.services.response import TRANSITIONS
 
 
 def _guard(request: HttpRequest, perm: str) -> None:

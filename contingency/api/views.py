@@ -21,7 +21,7 @@ from contingency import selectors, services
 from contingency.api import serializers as s
 from contingency.choices import ActivationState, VersionStatus
 from contingency.models import Activation, Drill, GroupMember, Playbook, TrainingRecord
-from contingency.services.activations import TRANSITIONS
+from contingency.services.response import TRANSITIONS
 
 READ = error_responses(401, 403, 429)
 MIN_YEAR, MAX_YEAR = 1970, 9998
