@@ -58,11 +58,20 @@ def idempotency_key(request: Request) -> str | None:
     return key
 
 
-def run_idempotent(*, request: Request, scope: str, data: Any, handler: Callable[[], Response]) -> Response:
+def run_idempotent(
+    *,
+    request: Request,
+    scope: str,
+    data: Any,
+    handler: Callable[[], Response],
+    replay_body: Callable[[Any], Any] | None = None,
+) -> Response:
     """Run `handler` once per (user, scope, key); replay its stored response for repeats.
 
     Without a key, `handler` just runs. The same key with a different payload → ConflictError.
     Only successful (2xx) responses are stored; errors roll the key back so a retry can succeed.
+    Another writer may share the scope and store a shorter answer (the bulk import keeps a case's
+    id and reference): `replay_body` turns a stored body into the one this endpoint answers.
     """
     key = idempotency_key(request)
     if key is None:
@@ -75,7 +84,7 @@ def run_idempotent(*, request: Request, scope: str, data: Any, handler: Callable
         if record_id is None:
             # Another request holds or held this key; the insert waited for it to finish.
             record = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
-            return _replay(record, fingerprint)
+            return _replay(record, fingerprint, replay_body)
         response = handler()
         if not status.is_success(response.status_code):
             transaction.set_rollback(True)
@@ -108,7 +117,7 @@ def _store(record_id: int, response: Response) -> None:
         )
 
 
-def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+def _replay(record: IdempotencyRecord, fingerprint: str, replay_body: Callable[[Any], Any] | None) -> Response:
     if record.request_hash != fingerprint:
         raise ConflictError(
             _("This Idempotency-Key was used with a different request; use a new key."),
@@ -117,7 +126,8 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     replay_status = (
         status.HTTP_200_OK if record.status_code == status.HTTP_201_CREATED else record.status_code
     )
-    return Response(record.response_body, status=replay_status, headers={REPLAYED_HEADER: "true"})
+    body = record.response_body if replay_body is None else replay_body(record.response_body)
+    return Response(body, status=replay_status, headers={REPLAYED_HEADER: "true"})
 
 
 def idempotency_records_prune(*, older_than: timedelta | None = None, batch_size: int = 5000) -> int:

@@ -37,6 +37,7 @@ from complaints.api import serializers as s
 from complaints.api.filters import CaseFilter
 from complaints.api.pagination import CasePagination, TimelinePagination
 from complaints.models import ComplaintCase
+from complaints.services.imports import IDEMPOTENCY_SCOPE, STORED_ANSWER
 
 # -- schema helpers -------------------------------------------------------------------------
 
@@ -206,7 +207,8 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "Required: `channel`, `category`, `summary`, `complainant.name`, and `complainant.phone` or "
             "`complainant.id_number`. With an `Idempotency-Key`, the same key and payload return the same "
             "case (201 first, then 200 with the same body), also under concurrent retries; the same key "
-            "with a different payload is a 409."
+            "with a different payload is a 409. A key is one case whichever way it is sent: the "
+            "`idempotency_key` of a bulk import item answers that case here (200)."
         ),
         parameters=[
             OpenApiParameter(
@@ -233,7 +235,13 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 raise NotFound(_("No such case."))
             return Response(s.CaseSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
-        return run_idempotent(request=request, scope="complaints.create", data=data, handler=handler)
+        def replay_body(body: dict) -> dict:
+            # A key the bulk import used keeps the case's id and reference only: answer the case.
+            return case_response(request, body["id"]).data if set(body) == STORED_ANSWER else body
+
+        return run_idempotent(
+            request=request, scope=IDEMPOTENCY_SCOPE, data=data, handler=handler, replay_body=replay_body
+        )
 
     @extend_schema(
         parameters=[ID_PARAM],

@@ -8,11 +8,11 @@ its `created` timeline entry; its acknowledge and final-answer deadlines — and
 set-based: one query per batch for teams, policies, repeats and external IDs, one INSERT each for
 cases, timeline entries, deadlines and idempotency records.
 
-Idempotency: an item's key is claimed in the same transaction as its case (scope
-`complaints.import`), with INSERT … ON CONFLICT DO NOTHING, so two identical batches sent at
-once store each case once: the second waits on the unique index and then replays. A key that
-was already used by a single create (`Idempotency-Key`, scope `complaints.create`) is honoured
-too: the item returns that case.
+Idempotency: an item's key is claimed in the same transaction as its case, with INSERT … ON
+CONFLICT DO NOTHING, in the scope of the single create's `Idempotency-Key`: one key is one case
+whichever way it is sent. Two identical batches sent at once, or a batch and a single create,
+store the case once: the second waits on the unique index and then replays. The import stores
+the case's id and reference as the key's answer; a single create replaying it answers the case.
 """
 
 from __future__ import annotations
@@ -52,9 +52,11 @@ from timers.models import Deadline
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
-SCOPE = "complaints.import"
-# Keys of single creates are honoured too: a queue replayed after some of it went in one by one.
-CREATE_SCOPE = "complaints.create"
+# The single create's scope: a queue replayed after some of it went in one by one, or the other
+# way round, stores each case once.
+IDEMPOTENCY_SCOPE = "complaints.create"
+# What an item's key keeps as its answer (a single create keeps the whole case).
+STORED_ANSWER = frozenset({"id", "reference"})
 # A concurrent batch may take an external ID between our check and our insert; we check again.
 STORE_ATTEMPTS = 3
 START_DEADLINES = (DeadlineKind.ACKNOWLEDGE, DeadlineKind.FINAL_ANSWER)
@@ -180,23 +182,14 @@ def _claim_keys(
     if not owners:
         return list(items)
     keys = sorted(owners)  # one lock order for every batch, so two batches cannot deadlock
-    earlier = {
-        record.key: record
-        for record in IdempotencyRecord.objects.filter(user=actor, scope=CREATE_SCOPE, key__in=keys)
-    }
     IdempotencyRecord.objects.bulk_create(
-        [
-            IdempotencyRecord(user=actor, scope=SCOPE, key=key, request_hash=owners[key].fingerprint)
-            for key in keys
-            if key not in earlier
-        ],
+        [IdempotencyRecord(user=actor, scope=IDEMPOTENCY_SCOPE, key=key, request_hash=owners[key].fingerprint) for key in keys],
         ignore_conflicts=True,
     )
-    records = {r.key: r for r in IdempotencyRecord.objects.filter(user=actor, scope=SCOPE, key__in=keys)}
-    records.update(earlier)
+    records = {r.key: r for r in IdempotencyRecord.objects.filter(user=actor, scope=IDEMPOTENCY_SCOPE, key__in=keys)}
     for key, item in owners.items():
         record = records[key]
-        if record.scope == SCOPE and record.status_code is None:
+        if record.status_code is None:
             continue  # ours: a committed record always has its status (it is set in its transaction)
         if record.request_hash != item.fingerprint:
             outcomes[item.index] = _key_reused(item.index)
@@ -252,7 +245,7 @@ def _finish_keys(actor: Any, claimants: list[ImportItem], outcomes: dict[int, Im
             answers[key] = (outcome.status, {"id": outcome.case_id, "reference": outcome.reference})
         else:
             released.append(key)
-    claimed = IdempotencyRecord.objects.filter(user=actor, scope=SCOPE, status_code__isnull=True)
+    claimed = IdempotencyRecord.objects.filter(user=actor, scope=IDEMPOTENCY_SCOPE, status_code__isnull=True)
     if connection.vendor == "postgresql" and answers:
         # One UPDATE from arrays: bulk_update's CASE per row costs ~0.7 s of Python for 1,000.
         table = IdempotencyRecord._meta.db_table
@@ -262,7 +255,7 @@ def _finish_keys(actor: Any, claimants: list[ImportItem], outcomes: dict[int, Im
                 "FROM unnest(%s::text[], %s::int[], %s::text[]) AS v(key, status, body) "
                 "WHERE r.user_id = %s AND r.scope = %s AND r.key = v.key AND r.status_code IS NULL",
                 [list(answers), [status for status, _ in answers.values()],
-                 [json.dumps(body) for _, body in answers.values()], actor.pk, SCOPE],
+                 [json.dumps(body) for _, body in answers.values()], actor.pk, IDEMPOTENCY_SCOPE],
             )
     elif answers:
         records = list(claimed.filter(key__in=list(answers)))

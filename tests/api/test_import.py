@@ -1,9 +1,14 @@
 """POST /api/v1/complaints/import/: per-item answers, batch-level refusals, who may."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
+from django.db import connection
 
+from accounts.tokens import token_issue
 from complaints.models import ComplaintCase
 from tests.api.conftest import error_codes
 from tests.api.test_errors import _rates, fresh_throttles  # noqa: F401 - a fixture
@@ -79,6 +84,56 @@ def test_a_key_of_a_single_create_returns_that_case(api, callcenter, team_a):
     [result] = post_batch(client, [case_payload(idempotency_key="CC-1")]).json()["results"]
 
     assert (result["status"], result["id"]) == (200, created["id"])
+
+
+def test_a_single_create_with_the_key_of_an_imported_case_returns_that_case(api, callcenter, team_a):
+    client = api(callcenter)
+    [imported] = post_batch(client, [case_payload(idempotency_key="OLD-7")]).json()["results"]
+
+    response = client.post("/api/v1/complaints/", case_payload(), format="json", HTTP_IDEMPOTENCY_KEY="OLD-7")
+
+    body = response.json()
+    assert (response.status_code, response.headers["Idempotent-Replayed"]) == (200, "true")
+    assert (body["id"], body["reference"], body["state"]) == (imported["id"], imported["reference"], "intake")
+    assert ComplaintCase.objects.count() == 1
+
+
+def test_a_single_create_with_an_imported_key_and_another_payload_is_a_409(api, callcenter, team_a):
+    client = api(callcenter)
+    post_batch(client, [case_payload(idempotency_key="OLD-7")])
+
+    response = client.post(
+        "/api/v1/complaints/", case_payload(summary="另一件"), format="json", HTTP_IDEMPOTENCY_KEY="OLD-7"
+    )
+
+    assert (response.status_code, response.json()["errors"][0]["code"]) == (409, "idempotency_key_reused")
+    assert ComplaintCase.objects.count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_a_batch_and_a_single_create_sent_at_once_with_one_key_store_one_case(live_api, callcenter, team_a):
+    headers = {"Authorization": f"Token {token_issue(user=callcenter)}"}
+    rounds = 4
+    start = threading.Barrier(2)
+
+    def send(kind_and_key):
+        kind, key = kind_and_key
+        start.wait(timeout=30)
+        if kind == "import":
+            body = {"cases": [case_payload(idempotency_key=key)]}
+            return requests.post(f"{live_api.url}{URL}", json=body, headers=headers, timeout=30)
+        return requests.post(
+            f"{live_api.url}/api/v1/complaints/", json=case_payload(),
+            headers={**headers, "Idempotency-Key": key}, timeout=30,
+        )
+
+    for n in range(rounds):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            responses = list(pool.map(send, [("import", f"BURST-{n}"), ("create", f"BURST-{n}")]))
+        assert all(r.status_code in (200, 201) for r in responses)
+
+    assert ComplaintCase.objects.count() == rounds
 
 
 def test_a_key_reused_with_another_payload_is_a_409_item(api, callcenter, team_a):
