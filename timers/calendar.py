@@ -188,6 +188,9 @@ def load_years_from_package(
 
     Takes the models as arguments so that a data migration can pass its historical ones.
     Existing day rows are kept unless `overwrite` (admin edits win). Returns the years loaded.
+    Only new and changed days are written. With the real models (`manage.py load_calendar`) each
+    is saved one by one, so that it has its history and its row in the auditors' feed like an
+    admin edit; a migration's models keep no history and get one INSERT a year.
     """
     from chinese_calendar import constants
 
@@ -197,24 +200,23 @@ def load_years_from_package(
     for day, name in constants.workdays.items():
         by_year.setdefault(day.year, {})[day] = (True, str(name))
     wanted = sorted(by_year) if years is None else [y for y in sorted(set(years)) if y in by_year]
+    keeps_history = hasattr(calendar_day_model, "history")
     for year in wanted:
-        days = by_year[year]
-        existing = set(
-            calendar_day_model.objects.filter(date__year=year).values_list("date", flat=True)
-        )
-        if overwrite:
-            for day, (working, name) in days.items():
-                calendar_day_model.objects.update_or_create(
-                    date=day, defaults={"is_working_day": working, "name": name}
-                )
+        current = {row.date: row for row in calendar_day_model.objects.filter(date__year=year)}
+        new_days, changed = [], []
+        for day, (working, name) in sorted(by_year[year].items()):
+            row = current.get(day)
+            if row is None:
+                new_days.append(calendar_day_model(date=day, is_working_day=working, name=name))
+            elif overwrite and (row.is_working_day, row.name) != (working, name):
+                row.is_working_day, row.name = working, name
+                changed.append(row)
+        if keeps_history:
+            for row in [*new_days, *changed]:
+                row.save()
         else:
-            calendar_day_model.objects.bulk_create(
-                [
-                    calendar_day_model(date=day, is_working_day=working, name=name)
-                    for day, (working, name) in sorted(days.items())
-                    if day not in existing
-                ]
-            )
+            calendar_day_model.objects.bulk_create(new_days)
+            calendar_day_model.objects.bulk_update(changed, ["is_working_day", "name"])
         calendar_year_model.objects.get_or_create(
             year=year, defaults={"source": f"chinese-calendar {_package_version()}"}
         )

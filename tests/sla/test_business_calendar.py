@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from accounts.models import ConfigChange
 from complaints.choices import CalendarMode
 from timers.calendar import (
     add_duration,
@@ -161,6 +162,40 @@ def test_load_calendar_restores_a_deleted_year():
     CalendarYear.objects.filter(year=2026).delete()
     call_command("load_calendar", "2026", stdout=StringIO(), stderr=StringIO())
     assert is_working_day(date(2026, 2, 14)) is True
+
+
+def _feed(action):
+    return ConfigChange.objects.filter(model="timers.calendarday", action=action)
+
+
+def test_load_calendar_puts_each_day_it_adds_in_the_auditors_feed():
+    CalendarDay.objects.filter(date__in=[date(2026, 2, 16), date(2026, 2, 17)]).delete()
+
+    call_command("load_calendar", "2026", stdout=StringIO(), stderr=StringIO())
+
+    added = _feed(ConfigChange.Action.CREATED).filter(object_repr__startswith="2026-02-1")
+    assert sorted(c.object_repr[:10] for c in added) == ["2026-02-16", "2026-02-17"]
+
+
+def test_load_calendar_overwrite_puts_the_day_it_restores_in_the_auditors_feed():
+    edited = CalendarDay.objects.get(date=date(2025, 1, 28))
+    edited.is_working_day = True
+    edited.save()  # an admin's edit, with its own row in the feed
+
+    call_command("load_calendar", "2025", "--overwrite", stdout=StringIO(), stderr=StringIO())
+
+    restored = _feed(ConfigChange.Action.CHANGED).order_by("-at", "-pk").first()
+    assert (restored.object_repr[:10], restored.changes[0]["field"], restored.changes[0]["after"]) == (
+        "2025-01-28", "is_working_day", False
+    )
+
+
+def test_load_calendar_writes_no_history_for_days_it_already_has():
+    before = CalendarDay.history.count()
+
+    call_command("load_calendar", "2025", "--overwrite", stdout=StringIO(), stderr=StringIO())
+
+    assert CalendarDay.history.count() == before
 
 
 def test_absurd_duration_is_clamped_instead_of_overflowing():

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Load Chinese public holidays and make-up working days from the chinese-calendar package "
         "into the business calendar. Days already in the database are kept (admin edits win) "
-        "unless --overwrite."
+        "unless --overwrite. Each day added or changed has its history and its entry in the "
+        "auditors' feed of configuration changes."
     )
 
     def add_arguments(self, parser):
