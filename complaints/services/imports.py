@@ -183,10 +183,14 @@ def _claim_keys(
         return list(items)
     keys = sorted(owners)  # one lock order for every batch, so two batches cannot deadlock
     IdempotencyRecord.objects.bulk_create(
-        [IdempotencyRecord(user=actor, scope=IDEMPOTENCY_SCOPE, key=key, request_hash=owners[key].fingerprint) for key in keys],
+        [
+            IdempotencyRecord(user=actor, scope=IDEMPOTENCY_SCOPE, key=key, request_hash=owners[key].fingerprint)
+            for key in keys
+        ],
         ignore_conflicts=True,
     )
-    records = {r.key: r for r in IdempotencyRecord.objects.filter(user=actor, scope=IDEMPOTENCY_SCOPE, key__in=keys)}
+    claimed = IdempotencyRecord.objects.filter(user=actor, scope=IDEMPOTENCY_SCOPE, key__in=keys)
+    records = {r.key: r for r in claimed}
     for key, item in owners.items():
         record = records[key]
         if record.status_code is None:
