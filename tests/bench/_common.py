@@ -36,7 +36,8 @@ def bench_database_url() -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-def _admin(url: str):
+def admin_connection(url: str):
+    """An autocommit connection to the server's `postgres` database, and the name of `url`'s database."""
     import psycopg2
 
     parts = urlsplit(url)
@@ -58,7 +59,7 @@ def migrations_template(url: str) -> str:
 def recreate_database(url: str, template: str) -> bool:
     """DROP and CREATE the bench database, as a copy of `template` when that exists (migrating
     takes most of a minute on a busy machine); True when it was copied."""
-    admin, name = _admin(url)
+    admin, name = admin_connection(url)
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
@@ -69,7 +70,7 @@ def recreate_database(url: str, template: str) -> bool:
 
 
 def drop_database(url: str) -> None:
-    admin, name = _admin(url)
+    admin, name = admin_connection(url)
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
@@ -81,7 +82,7 @@ def wait_for_autovacuum(url: str, *, timeout: float = 180.0) -> float:
     The in-process figures run on one core beside PostgreSQL: an autovacuum of the tables the HTTP
     phase wrote (or of another database's fresh million rows) would take the other core.
     """
-    admin, _name = _admin(url)
+    admin, _name = admin_connection(url)
     start = time.monotonic()
     try:
         with admin.cursor() as cur:
@@ -100,7 +101,7 @@ def save_template(url: str, template: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    admin, name = _admin(url)
+    admin, name = admin_connection(url)
     with admin.cursor() as cur:
         cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [name.replace("_", r"\_") + r"\_tpl\_%"])
         for (old,) in cur.fetchall():

@@ -19,7 +19,7 @@ import subprocess
 import textwrap
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.bench._common import ROOT, Result, drop_database, env_int
+from tests.bench._common import ROOT, Result, admin_connection, drop_database, env_int
 from tests.bench.scenarios import Bounds, measure_intake
 from tests.bench.server import Gunicorn
 
@@ -161,16 +161,14 @@ def _load_tickets(url: str, tickets: int, queue: int, user: int) -> None:
 
 def run(*, bench_url: str, texts, concurrencies: list[int], bounds: Bounds, log) -> list[Result]:
     """Install, load and measure django-helpdesk; its database is dropped at the end."""
-    import psycopg2
 
     version = ensure_installed(log)
     parts = urlsplit(bench_url)
     url = urlunsplit(parts._replace(path=parts.path + "_helpdesk"))
     drop_database(url)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
+    admin, name = admin_connection(url)
     with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{urlsplit(url).path.lstrip("/")}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     write_project(url)
     log(f"django-helpdesk {version}: migrating its database")
