@@ -10,5 +10,11 @@ class Migration(migrations.Migration):
     dependencies = [("contingency", "0006_drop_covered_indexes")]
 
     operations = [
-        append_only(history=("contingency_historicalgroupmember", "contingency_historicalplaybook", "contingency_historicalplaybookversion")),
+        append_only(
+            history=(
+                "contingency_historicalgroupmember",
+                "contingency_historicalplaybook",
+                "contingency_historicalplaybookversion",
+            ),
+        ),
     ]

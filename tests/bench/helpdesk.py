@@ -161,7 +161,6 @@ def _load_tickets(url: str, tickets: int, queue: int, user: int) -> None:
 
 def run(*, bench_url: str, texts, concurrencies: list[int], bounds: Bounds, log) -> list[Result]:
     """Install, load and measure django-helpdesk; its database is dropped at the end."""
-
     version = ensure_installed(log)
     parts = urlsplit(bench_url)
     url = urlunsplit(parts._replace(path=parts.path + "_helpdesk"))
